@@ -1,0 +1,1 @@
+"""Packline server: the order hub, packing, labels, alerts and their adapters."""

@@ -1,0 +1,1 @@
+"""Users, roles, badges, API tokens for people, devices and integrations."""

@@ -1,0 +1,1 @@
+"""HTTP adapter: /api/v1 blueprints, OpenAPI document at /api/openapi.json."""

@@ -1,0 +1,75 @@
+"""Composition root: wires settings, database, publisher, job queue and every adapter into one Flask app."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from server import models  # noqa: F401 - every table registered before anything queries
+from server.api import auth_routes, meta_routes, orders_routes
+from server.api.errors import PacklineApi, register_error_handlers
+from server.config import Settings
+from server.ports import JobQueue, Publisher
+from server.runtime import Runtime
+
+log = logging.getLogger("packline")
+
+API_BLUEPRINTS = [auth_routes.blp, orders_routes.blp]
+
+API_DESCRIPTION = """Packline's REST API for PDAs, lead screens, customer service and integrations.
+
+* Authenticate with `POST /api/v1/auth/login` and send `Authorization: Bearer <token>`.
+* Every error is `{code, message, details}`; `code` is stable, `message` follows `Accept-Language`
+  (`zh-CN` default, `en`).
+* Real-time events (Socket.IO) are described in `docs/realtime.md`.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    publisher: Publisher | None = None,
+    jobs: JobQueue | None = None,
+    runtime: Runtime | None = None,
+) -> Flask:
+    settings = settings or (runtime.settings if runtime else Settings.from_env())
+    rt = runtime or Runtime.create(settings, publisher=publisher, jobs=jobs)
+    app = Flask("packline", static_folder=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_AS_ASCII=False,
+        API_TITLE="Packline",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": API_DESCRIPTION},
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            },
+        },
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["packline"] = rt
+    api = PacklineApi(app)
+    for blp in API_BLUEPRINTS:
+        api.register_blueprint(blp)
+    app.register_blueprint(meta_routes.blp)
+    register_error_handlers(app)
+    _register_optional_adapters(app, rt)
+    return app
+
+
+def _register_optional_adapters(app: Flask, rt: Runtime) -> None:
+    from pda_web import blueprint as pda_blueprint
+
+    app.register_blueprint(pda_blueprint.create_blueprint())
+
+
+def packline_runtime(app: Flask) -> Runtime:
+    rt: Any = app.extensions["packline"]
+    return rt  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""Reference data: warehouses, channels, shops, stations, products and their barcodes, promotion rules."""

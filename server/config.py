@@ -1,0 +1,120 @@
+"""Typed settings read from PACKLINE_* environment variables; a bad value fails fast with a clear message."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(ValueError):
+    """A PACKLINE_* variable has a value Packline cannot use."""
+
+
+def _default_sqlite_url() -> str:
+    instance = Path.cwd() / "instance"
+    return f"sqlite:///{instance / 'packline.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=_default_sqlite_url)
+    redis_url: str | None = None
+    secret_key: str = "packline-dev-secret-change-me"
+    env: str = "development"
+    timezone: str = "Asia/Shanghai"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token_ttl_hours: int = 12
+    device_token_ttl_days: int = 365
+    default_promised_ship_hours: int = 24
+    pack_lock_seconds: int = 300
+    countdown_interval_seconds: int = 30
+    yellow_threshold_minutes: int = 120
+    no_tracking_alert_minutes: int = 120
+    socketio_async_mode: str = "threading"
+    webhook_secrets: tuple[str, ...] = ()
+    webhook_tolerance_seconds: int = 300
+    import_dir: str | None = None
+    import_at: str = "08:00"
+    login_rate_limit_per_minute: int = 10
+    max_body_bytes: int = 1_048_576
+    log_json: bool = False
+    # Outside systems: the path mirrors production, the base URL is configuration.
+    taobao_base_url: str | None = None
+    pdd_base_url: str | None = None
+    jd_base_url: str | None = None
+    kingdee_base_url: str | None = None
+    wms_base_url: str | None = None
+    courier_base_url: str | None = None
+    dingtalk_base_url: str | None = None
+    wecom_base_url: str | None = None
+
+    @property
+    def embedded(self) -> bool:
+        """No Redis: jobs run in-process and Socket.IO lives in one process."""
+        return not self.redis_url
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"PACKLINE_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, f.type, raw)
+        values.update(overrides)
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def with_(self, **changes: object) -> Settings:
+        updated = replace(self, **changes)  # type: ignore[arg-type]
+        updated.validate()
+        return updated
+
+    def validate(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"PACKLINE_TIMEZONE={self.timezone!r} is not a known IANA time zone") from exc
+        if not self.database_url.startswith(("sqlite:", "postgresql")):
+            raise SettingsError(
+                f"PACKLINE_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, got {self.database_url!r}"
+            )
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError(f"PACKLINE_REDIS_URL must start with redis://, got {self.redis_url!r}")
+        if not 1 <= self.port <= 65535:
+            raise SettingsError(f"PACKLINE_PORT must be 1–65535, got {self.port}")
+        if self.socketio_async_mode not in ("threading", "gevent"):
+            raise SettingsError("PACKLINE_SOCKETIO_ASYNC_MODE must be 'threading' or 'gevent' (eventlet is not supported)")
+        hh, _, mm = self.import_at.partition(":")
+        if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+            raise SettingsError(f"PACKLINE_IMPORT_AT must be HH:MM, got {self.import_at!r}")
+        if self.env == "production" and self.secret_key == Settings.secret_key:
+            raise SettingsError("PACKLINE_SECRET_KEY must be set in production")
+
+
+def _parse(name: str, type_: object, raw: str) -> object:
+    type_name = str(type_)
+    var = f"PACKLINE_{name.upper()}"
+    if type_name == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{var} must be a whole number, got {raw!r}") from None
+    if type_name == "bool":
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{var} must be true or false, got {raw!r}")
+    if type_name.startswith("tuple"):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw

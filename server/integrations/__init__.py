@@ -1,0 +1,1 @@
+"""Connectors to the outside systems and the signatures they share."""
