@@ -76,6 +76,15 @@ class PlatformSimulator(Simulator):
         chosen.sort(key=lambda order: (self.modified_at(order), self.order_id(order)), reverse=True)
         return chosen
 
+    def page_of(self, rows: list[Order], page: int, size: int) -> tuple[list[Order], bool]:
+        """One page of ``rows`` and whether more follow; a ``duplicate`` fault adds a neighbour's order."""
+        first = (page - 1) * size
+        chosen = rows[first : first + size]
+        if self.active_fault("duplicate") and rows:
+            neighbour = rows[first + size] if first + size < len(rows) else rows[max(first - 1, 0)]
+            chosen = [*chosen, neighbour]
+        return chosen, first + size < len(rows)
+
     def find(self, order_id: str) -> Order:
         order = self.orders.get(str(order_id))
         if order is None:

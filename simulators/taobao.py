@@ -21,7 +21,7 @@ from simulators.base import Route, SimulatorHandle, json_response, serve
 from simulators.faults import Fault
 from simulators.orders import OrderSpec, taobao_trade
 from simulators.platform import Order, PlatformSimulator
-from simulators.timefmt import parse_china_wall_clock
+from simulators.timefmt import china_wall_clock, parse_china_wall_clock
 
 API_SCOPED_LIMITS = (
     "accesscontrol.limited-by-api-access-count",
@@ -81,7 +81,7 @@ class TaobaoSimulator(PlatformSimulator):
         return parse_china_wall_clock(order["modified"])
 
     def touch(self, order: Order, now: datetime) -> None:
-        order["modified"] = trades.china_wall_clock(now)
+        order["modified"] = china_wall_clock(now)
 
     def from_spec(self, spec: OrderSpec) -> Order:
         return taobao_trade(spec)
@@ -222,15 +222,11 @@ class TaobaoSimulator(PlatformSimulator):
             for trade in self.window(start, end)
             if trade.get("type") in types and (not status or trade.get("status") == status)
         ]
-        first = (page_no - 1) * page_size
-        page = rows[first : first + page_size]
-        if self.active_fault("duplicate") and rows:
-            neighbour = rows[first + page_size] if first + page_size < len(rows) else rows[max(first - 1, 0)]
-            page = [*page, neighbour]
+        page, has_next = self.page_of(rows, page_no, page_size)
         simplify = params.get("simplify") == "true"
         body: dict[str, Any] = {}
         if params.get("use_has_next") == "true":
-            body["has_next"] = first + page_size < len(rows)
+            body["has_next"] = has_next
         else:
             body["total_results"] = len(rows)
         if page:  # TOP leaves ``trades`` out entirely when the page is empty
