@@ -112,7 +112,9 @@ def _configure_demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-simulators", action="store_true")
 
 
-@command("demo", "create/migrate the embedded database, seed demo data, start simulators, serve", _configure_demo)
+@command(
+    "demo", "create/migrate the embedded database, seed demo data, start simulators, serve", _configure_demo
+)
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from server.demo import run_demo
 

@@ -93,7 +93,9 @@ class Settings:
         if not 1 <= self.port <= 65535:
             raise SettingsError(f"PACKLINE_PORT must be 1–65535, got {self.port}")
         if self.socketio_async_mode not in ("threading", "gevent"):
-            raise SettingsError("PACKLINE_SOCKETIO_ASYNC_MODE must be 'threading' or 'gevent' (eventlet is not supported)")
+            raise SettingsError(
+                "PACKLINE_SOCKETIO_ASYNC_MODE must be 'threading' or 'gevent' (eventlet is not supported)"
+            )
         hh, _, mm = self.import_at.partition(":")
         if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
             raise SettingsError(f"PACKLINE_IMPORT_AT must be HH:MM, got {self.import_at!r}")

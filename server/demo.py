@@ -44,6 +44,8 @@ def run_demo(settings: Settings, *, orders: int, serve: bool, simulators: bool) 
 def print_accounts(settings: Settings) -> None:
     lines = ["", "Packline demo accounts (password / PDA badge):"]
     for u in DEMO_USERS:
-        lines.append(f"  {u.role:7} {u.username:11} {u.password:17} {u.badge or '-':12} {u.warehouse or 'all'}")
+        lines.append(
+            f"  {u.role:7} {u.username:11} {u.password:17} {u.badge or '-':12} {u.warehouse or 'all'}"
+        )
     lines.append(f"Open http://{settings.host}:{settings.port}/pda (PDA), /lead, /cs, /kpi, /api/docs")
     print("\n".join(lines), flush=True)

@@ -72,7 +72,28 @@ DEMO_USERS = [
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "华", "慧"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "华",
+    "慧",
+]
 CITIES = [
     ("浙江省", "杭州市", "西湖区"),
     ("浙江省", "宁波市", "鄞州区"),
@@ -93,7 +114,9 @@ def seed_reference(session: Session, catalog: list[object]) -> None:
     for code, name, promise in CHANNELS:
         session.add(Channel(code=code, name=name, promised_ship_hours=promise))
     for code, name, sender, phone, address in WAREHOUSES:
-        session.add(Warehouse(code=code, name=name, sender_name=sender, sender_phone=phone, sender_address=address))
+        session.add(
+            Warehouse(code=code, name=name, sender_name=sender, sender_phone=phone, sender_address=address)
+        )
     for code, name, brand, channel in SHOPS:
         session.add(Shop(code=code, name=name, brand=brand, channel_code=channel))
     session.flush()
@@ -158,7 +181,9 @@ TARGETS = [
 ]
 
 
-def seed_orders(session: Session, catalog: list[object], *, count: int, now: datetime, tz: ZoneInfo, seed: int = 2026) -> int:
+def seed_orders(
+    session: Session, catalog: list[object], *, count: int, now: datetime, tz: ZoneInfo, seed: int = 2026
+) -> int:
     """Orders through the real ingest and transitions, so trails and gifts look like production."""
     from server.orders.models import Order
 
@@ -174,7 +199,9 @@ def seed_orders(session: Session, catalog: list[object], *, count: int, now: dat
         paid_at = now - timedelta(minutes=rng.randint(10, 60 * 40))
         picked = rng.sample(goods, rng.choice([1, 1, 2, 2, 3]))
         lines = tuple(IngestLine(sku=p.sku, name=p.name, qty=rng.choice([1, 1, 1, 2])) for p in picked)
-        amount = sum((Decimal(str(p.price)) * ln.qty for p, ln in zip(picked, lines, strict=True)), Decimal("0"))
+        amount = sum(
+            (Decimal(str(p.price)) * ln.qty for p, ln in zip(picked, lines, strict=True)), Decimal("0")
+        )
         promos: tuple[str, ...] = ()
         if n % 3 == 0:
             promos = (rng.choice(PROMOTIONS)[1],)
@@ -204,10 +231,20 @@ def seed_orders(session: Session, catalog: list[object], *, count: int, now: dat
             lines=lines,
             source_modified_at=paid_at,
         )
-        order = ingest_order(session, cmd, actor="system:demo", source_system=channel, now=paid_at, tz=tz).order
+        order = ingest_order(
+            session, cmd, actor="system:demo", source_system=channel, now=paid_at, tz=tz
+        ).order
         _walk(session, order, target, paid_at, rng)
         if target == OrderStatus.PRINTED and n % 17 == 0:
-            place_hold(session, order, "refund_requested", reason="买家申请退款", actor="system:demo", source_system=channel, now=now)
+            place_hold(
+                session,
+                order,
+                "refund_requested",
+                reason="买家申请退款",
+                actor="system:demo",
+                source_system=channel,
+                now=now,
+            )
     session.flush()
     return count
 
@@ -217,9 +254,18 @@ def _walk(session: Session, order: object, target: OrderStatus, start: datetime,
         OrderStatus.PICKING: [OrderStatus.PICKING],
         OrderStatus.PRINTED: [OrderStatus.PICKING, OrderStatus.PRINTED],
         OrderStatus.PACKED: [OrderStatus.PICKING, OrderStatus.PRINTED, OrderStatus.PACKED],
-        OrderStatus.SHIPPED: [OrderStatus.PICKING, OrderStatus.PRINTED, OrderStatus.PACKED, OrderStatus.SHIPPED],
+        OrderStatus.SHIPPED: [
+            OrderStatus.PICKING,
+            OrderStatus.PRINTED,
+            OrderStatus.PACKED,
+            OrderStatus.SHIPPED,
+        ],
         OrderStatus.DELIVERED: [
-            OrderStatus.PICKING, OrderStatus.PRINTED, OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
+            OrderStatus.PICKING,
+            OrderStatus.PRINTED,
+            OrderStatus.PACKED,
+            OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED,
         ],
         OrderStatus.REFUNDED: [OrderStatus.PICKING, OrderStatus.REFUNDED],
         OrderStatus.CANCELLED: [OrderStatus.CANCELLED],

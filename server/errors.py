@@ -5,12 +5,16 @@ from __future__ import annotations
 from server import i18n
 
 i18n.define("NOT_FOUND", "未找到{what}", "{what} not found")
-i18n.define("CONFLICT", "数据已被他人修改,请刷新后重试", "The record was changed by someone else; reload and retry")
+i18n.define(
+    "CONFLICT", "数据已被他人修改,请刷新后重试", "The record was changed by someone else; reload and retry"
+)
 i18n.define("INVALID_INPUT", "输入有误,请检查标出的字段", "Invalid input; check the listed fields")
 i18n.define("FORBIDDEN", "您的角色无权执行此操作", "Your role is not allowed to do this")
 i18n.define("UNAUTHORIZED", "请先登录", "Please log in first")
 i18n.define("INTERNAL_ERROR", "系统内部错误,请联系管理员", "Internal error; please contact an administrator")
-i18n.define("SERVICE_UNAVAILABLE", "服务暂时不可用,请稍后重试", "Service temporarily unavailable; retry shortly")
+i18n.define(
+    "SERVICE_UNAVAILABLE", "服务暂时不可用,请稍后重试", "Service temporarily unavailable; retry shortly"
+)
 
 
 class DomainError(Exception):

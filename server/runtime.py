@@ -78,5 +78,5 @@ class Runtime:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring loaded objects, so they serialise afterwards.
             session.close()

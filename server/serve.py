@@ -16,6 +16,8 @@ def serve(settings: Settings, runtime: Runtime | None = None) -> None:
     socketio = app.extensions.get("socketio")
     log.info("Packline serving on http://%s:%s (PDA: /pda, lead screen: /lead)", settings.host, settings.port)
     if socketio is not None:
-        socketio.run(app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True, use_reloader=False)
+        socketio.run(
+            app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True, use_reloader=False
+        )
     else:
         app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)

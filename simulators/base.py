@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ def json_bytes(payload: object) -> bytes:
 
 def json_response(payload: object, status: int = 200) -> Response:
     return Response(json_bytes(payload), status=status, content_type="application/json;charset=UTF-8")
+
+
+def random_request_id() -> str:
+    """A 12-character id in the style of the gateways' ``request_id``."""
+    return "".join(secrets.choice("0123456789abcdefghijklmnopqrstuvwxyz") for _ in range(12))
 
 
 def read_json(request: Request) -> Any:

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from simulators.catalog import BY_SKU, PRODUCTS, PROMOTIONS, Product, Promotion
 from simulators.people import Buyer, mask_detail, mask_mobile, mask_name, random_buyer
-from simulators.timefmt import china_wall_clock
+from simulators.timefmt import CHINA, china_wall_clock
 
 CENT = Decimal("0.01")
 BUYER_MESSAGES = ("", "", "", "请尽快发货，谢谢", "不要放快递柜", "送人的，别放价格单", "周末在家")
@@ -183,7 +183,7 @@ def pdd_order(spec: OrderSpec) -> dict[str, object]:
     address = spec.buyer.address
     paid = spec.paid
     return {
-        "order_sn": f"{spec.created:%y%m%d}-{spec.serial % 10**15:015d}",
+        "order_sn": f"{spec.created.astimezone(CHINA):%y%m%d}-{spec.serial % 10**15:015d}",
         "order_status": 1,
         "refund_status": 1,
         "confirm_status": 0 if paid is None else 1,

@@ -14,12 +14,11 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from server.integrations.signing import gateway_sign
-from simulators.base import Route, SimulatorHandle, json_response, serve
+from simulators.base import Route, SimulatorHandle, json_response, random_request_id, serve
 from simulators.faults import Fault
 from simulators.orders import OrderSpec, pdd_order
 from simulators.people import mask_mobile
 from simulators.platform import Order, PlatformSimulator
-from simulators.taobao import request_id
 from simulators.timefmt import china_wall_clock, parse_china_wall_clock
 
 PARAMETER_ERROR = 10000
@@ -31,7 +30,14 @@ RATE_LIMITED = 70031
 BUSINESS_ERROR = 20004
 MAX_SPAN = timedelta(minutes=30)
 HISTORY = timedelta(days=90)
-STATUS_KEYS = ("order_status", "refund_status", "confirm_status", "group_status", "risk_control_status", "anomaly")
+STATUS_KEYS = (
+    "order_status",
+    "refund_status",
+    "confirm_status",
+    "group_status",
+    "risk_control_status",
+    "anomaly",
+)
 REFUND_STATES = {"none": 1, "closed": 1, "after_sale": 2, "pending": 3, "refunded": 4}
 
 
@@ -42,7 +48,9 @@ class PddError(Exception):
 
 
 def _param_error(sub_msg: str) -> PddError:
-    return PddError(PARAMETER_ERROR, "公共参数错误" if sub_msg.startswith("公共") else "业务参数错误", sub_msg)
+    return PddError(
+        PARAMETER_ERROR, "公共参数错误" if sub_msg.startswith("公共") else "业务参数错误", sub_msg
+    )
 
 
 class PddSimulator(PlatformSimulator):
@@ -62,7 +70,9 @@ class PddSimulator(PlatformSimulator):
         self.client_id, self.client_secret, self.access_token = client_id, client_secret, access_token
         # "error": a window ending closer than this to now is refused; "hide": its newest orders are
         # not visible yet, which is how a connector without lag silently loses orders.
-        self.settings.update({"recent_lag_seconds": 180, "recent_policy": "error", "max_timestamp_skew_seconds": 600})
+        self.settings.update(
+            {"recent_lag_seconds": 180, "recent_policy": "error", "max_timestamp_skew_seconds": 600}
+        )
 
     def routes(self) -> list[Route]:
         return [Route("/api/router", self._router, ("POST",), locked=False), *self.platform_control_routes()]
@@ -81,7 +91,9 @@ class PddSimulator(PlatformSimulator):
         return pdd_order(spec)
 
     def apply_refund(self, order: Order, command: dict[str, Any]) -> None:
-        order["refund_status"] = int(command.get("refund_status") or REFUND_STATES[command.get("state", "pending")])
+        order["refund_status"] = int(
+            command.get("refund_status") or REFUND_STATES[command.get("state", "pending")]
+        )
 
     def apply_status(self, order: Order, command: dict[str, Any]) -> None:
         for key in STATUS_KEYS:
@@ -135,7 +147,7 @@ class PddSimulator(PlatformSimulator):
                 "error_msg": msg,
                 "sub_code": sub_code or str(code),
                 "sub_msg": sub_msg,
-                "request_id": request_id(),
+                "request_id": random_request_id(),
             }
         }
 
@@ -237,7 +249,11 @@ class PddSimulator(PlatformSimulator):
             raise PddError(BUSINESS_ERROR, "订单不存在", f"order_sn {params['order_sn']} 不存在")
         tracking = str(params["tracking_number"])
         previous = next(
-            (s for s in self.shipments if s["order_sn"] == order["order_sn"] and s["tracking_number"] == tracking),
+            (
+                s
+                for s in self.shipments
+                if s["order_sn"] == order["order_sn"] and s["tracking_number"] == tracking
+            ),
             None,
         )
         if previous is not None:

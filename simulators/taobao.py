@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from server.integrations.signing import GATEWAY_SIGN_METHODS, gateway_sign
 from simulators import taobao_trades as trades
-from simulators.base import Route, SimulatorHandle, json_response, serve
+from simulators.base import Route, SimulatorHandle, json_response, random_request_id, serve
 from simulators.faults import Fault
 from simulators.orders import OrderSpec, taobao_trade
 from simulators.platform import Order, PlatformSimulator
@@ -162,7 +161,7 @@ class TaobaoSimulator(PlatformSimulator):
             body["sub_code"] = sub_code
         if sub_msg:
             body["sub_msg"] = sub_msg
-        body["request_id"] = request_id()
+        body["request_id"] = random_request_id()
         return {"error_response": body}
 
     # --- rate-limit bans -----------------------------------------------------------------------------
@@ -204,7 +203,9 @@ class TaobaoSimulator(PlatformSimulator):
         if fault.kind != "malformed" or variant == "truncated":
             return super().fault_after(op, fault, request, response)
         payload = json.loads(response.get_data())
-        reshaped = _strip_wrappers(payload) if variant == "no_wrapper" else _strip_id_strings(payload)
+        reshaped = (
+            trades.strip_wrappers(payload) if variant == "no_wrapper" else trades.strip_id_strings(payload)
+        )
         return json_response(reshaped)
 
     # --- API methods ---------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ class TaobaoSimulator(PlatformSimulator):
         if page:  # TOP leaves ``trades`` out entirely when the page is empty
             selected = [trades.select_fields(trade, fields, simplify) for trade in page]
             body["trades"] = selected if simplify else {"trade": selected}
-        body["request_id"] = request_id()
+        body["request_id"] = random_request_id()
         return {"trades_sold_increment_get_response": body}
 
     def _window(self, params: dict[str, str]) -> tuple[datetime, datetime]:
@@ -265,7 +266,7 @@ class TaobaoSimulator(PlatformSimulator):
             raise _missing("fields")
         trade = self._trade_or_error(params)
         selected = trades.select_fields(trade, params["fields"], params.get("simplify") == "true")
-        return {"trade_fullinfo_get_response": {"trade": selected, "request_id": request_id()}}
+        return {"trade_fullinfo_get_response": {"trade": selected, "request_id": random_request_id()}}
 
     def _offline_send(self, params: dict[str, str]) -> Any:
         for name in ("tid", "out_sid", "company_code"):
@@ -297,7 +298,10 @@ class TaobaoSimulator(PlatformSimulator):
                 f"订单状态{trade['status']}不允许发货",
             )
         return {
-            "logistics_offline_send_response": {"shipping": {"is_success": True}, "request_id": request_id()}
+            "logistics_offline_send_response": {
+                "shipping": {"is_success": True},
+                "request_id": random_request_id(),
+            }
         }
 
 
@@ -312,29 +316,6 @@ def _int_param(params: dict[str, str], name: str, default: int, low: int, high: 
     if value < low or (high is not None and value > high):
         raise _invalid(name)
     return value
-
-
-def _strip_wrappers(payload: Any) -> Any:
-    if isinstance(payload, dict):
-        if set(payload) in ({"trade"}, {"order"}, {"promotion_detail"}):
-            return _strip_wrappers(next(iter(payload.values())))
-        return {key: _strip_wrappers(value) for key, value in payload.items()}
-    if isinstance(payload, list):
-        return [_strip_wrappers(item) for item in payload]
-    return payload
-
-
-def _strip_id_strings(payload: Any) -> Any:
-    if isinstance(payload, dict):
-        return {k: _strip_id_strings(v) for k, v in payload.items() if k not in ("tid_str", "oid_str")}
-    if isinstance(payload, list):
-        return [_strip_id_strings(item) for item in payload]
-    return payload
-
-
-def request_id() -> str:
-    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
 def start(port: int = 0, **options: Any) -> SimulatorHandle:

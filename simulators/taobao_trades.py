@@ -92,3 +92,23 @@ def apply_status(trade: Trade, command: dict[str, Any], now: datetime) -> None:
     for line in trade.get("orders") or []:
         if line.get("refund_status") != "SUCCESS":
             line["status"] = status
+
+
+def strip_wrappers(payload: Any) -> Any:
+    """The ``malformed``/``no_wrapper`` shape: lists without their XML-style wrapper objects."""
+    if isinstance(payload, dict):
+        if set(payload) in ({"trade"}, {"order"}, {"promotion_detail"}):
+            return strip_wrappers(next(iter(payload.values())))
+        return {key: strip_wrappers(value) for key, value in payload.items()}
+    if isinstance(payload, list):
+        return [strip_wrappers(item) for item in payload]
+    return payload
+
+
+def strip_id_strings(payload: Any) -> Any:
+    """The ``malformed``/``numeric_tid_only`` shape: only the numeric ids, which exceed 2^53."""
+    if isinstance(payload, dict):
+        return {k: strip_id_strings(v) for k, v in payload.items() if k not in ("tid_str", "oid_str")}
+    if isinstance(payload, list):
+        return [strip_id_strings(item) for item in payload]
+    return payload

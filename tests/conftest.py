@@ -92,7 +92,9 @@ def session(session_factory) -> Iterator[Session]:  # type: ignore[no-untyped-de
 
 @pytest.fixture
 def settings(engine: Engine) -> Settings:
-    return Settings(database_url=str(engine.url.render_as_string(hide_password=False)), login_rate_limit_per_minute=1000)
+    return Settings(
+        database_url=str(engine.url.render_as_string(hide_password=False)), login_rate_limit_per_minute=1000
+    )
 
 
 @pytest.fixture
@@ -107,7 +109,9 @@ def jobs() -> RecordingJobQueue:
 
 @pytest.fixture
 def runtime(settings: Settings, engine: Engine, session_factory, publisher, jobs) -> Runtime:  # type: ignore[no-untyped-def]
-    return Runtime(settings=settings, engine=engine, session_factory=session_factory, publisher=publisher, jobs=jobs)
+    return Runtime(
+        settings=settings, engine=engine, session_factory=session_factory, publisher=publisher, jobs=jobs
+    )
 
 
 @pytest.fixture

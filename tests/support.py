@@ -21,7 +21,9 @@ from server.orders.models import Order
 from server.orders.transitions import apply_transition
 from simulators.catalog import ALL_PRODUCTS
 
-PG_ADMIN_URL = os.environ.get("PACKLINE_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "PACKLINE_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 TZ_NAME = "Asia/Shanghai"
 
 
@@ -79,14 +81,26 @@ def ingest_command(**overrides: Any) -> IngestOrder:
         "status": "paid",
         "paid_at": now - timedelta(hours=1),
         "paid_amount": Decimal("129.00"),
-        "address": AddressInput(name="张三", phone="13812345678", province="浙江省", city="杭州市", district="西湖区", detail=f"文三路{n}号"),
-        "lines": (IngestLine("SKU-1001-BLK-M", "纯棉T恤 黑色 M", 2), IngestLine("SKU-4001", "陶瓷马克杯 350ml", 1)),
+        "address": AddressInput(
+            name="张三",
+            phone="13812345678",
+            province="浙江省",
+            city="杭州市",
+            district="西湖区",
+            detail=f"文三路{n}号",
+        ),
+        "lines": (
+            IngestLine("SKU-1001-BLK-M", "纯棉T恤 黑色 M", 2),
+            IngestLine("SKU-4001", "陶瓷马克杯 350ml", 1),
+        ),
     }
     values.update(overrides)
     return IngestOrder(**values)
 
 
-def make_order(session: Session, status: str = "paid", *, now: datetime | None = None, **overrides: Any) -> Order:
+def make_order(
+    session: Session, status: str = "paid", *, now: datetime | None = None, **overrides: Any
+) -> Order:
     """An order ingested (as paid, or as `overrides["ingest_status"]`) and walked through the real
     transitions up to `status`."""
     from zoneinfo import ZoneInfo
@@ -98,7 +112,9 @@ def make_order(session: Session, status: str = "paid", *, now: datetime | None =
         overrides.setdefault("status", "pending_payment")
         overrides.setdefault("paid_at", None)
     cmd = ingest_command(**overrides)
-    order = ingest_order(session, cmd, actor="test", source_system="test", now=now, tz=ZoneInfo(TZ_NAME)).order
+    order = ingest_order(
+        session, cmd, actor="test", source_system="test", now=now, tz=ZoneInfo(TZ_NAME)
+    ).order
     path = ["picking", "printed", "packed", "shipped", "delivered"]
     if status in path:
         for step in path[: path.index(status) + 1]:

@@ -90,7 +90,9 @@ def create_user(
         if warehouse_id is None:
             raise InvalidInput("UNKNOWN_WAREHOUSE", warehouse=warehouse_code)
     if role in WAREHOUSE_BOUND and warehouse_id is None:
-        raise InvalidInput("INVALID_INPUT", field="warehouse", reason="packers and leads belong to a warehouse")
+        raise InvalidInput(
+            "INVALID_INPUT", field="warehouse", reason="packers and leads belong to a warehouse"
+        )
     user = User(
         username=username,
         display_name=display_name or username,
@@ -108,7 +110,9 @@ def create_user(
 def check_rate_limit(session: Session, key: str, *, limit: int, now: datetime) -> None:
     since = now - timedelta(minutes=1)
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(hours=1)))
-    failures = session.scalar(select(func.count()).where(LoginAttempt.key == key, LoginAttempt.at >= since)) or 0
+    failures = (
+        session.scalar(select(func.count()).where(LoginAttempt.key == key, LoginAttempt.at >= since)) or 0
+    )
     if failures >= limit:
         raise TooManyRequests(messages.TOO_MANY_ATTEMPTS, retry_after=60)
 

@@ -62,9 +62,9 @@ def requires(blp: Blueprint, *roles: Role | str) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         documented = blp.alt_response(401, schema=ErrorSchema, description="No valid token")(wrapper)
-        documented = blp.alt_response(403, schema=ErrorSchema, description=f"Allowed roles: {', '.join(sorted(allowed))}")(
-            documented
-        )
+        documented = blp.alt_response(
+            403, schema=ErrorSchema, description=f"Allowed roles: {', '.join(sorted(allowed))}"
+        )(documented)
         return blp.doc(security=[{"bearerAuth": []}])(documented)  # type: ignore[no-any-return]
 
     return decorate

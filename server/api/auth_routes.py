@@ -23,7 +23,9 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Log in
 class LoginSchema(Schema):
     username = fields.String(validate=validate.Length(min=1, max=64))
     password = fields.String(validate=validate.Length(min=1, max=256))
-    badge = fields.String(validate=validate.Length(min=1, max=128), metadata={"description": "Scanned badge code (PDA)"})
+    badge = fields.String(
+        validate=validate.Length(min=1, max=128), metadata={"description": "Scanned badge code (PDA)"}
+    )
     device_id = fields.String(validate=validate.Length(max=64), metadata={"description": "PDA identifier"})
 
     @validates_schema
@@ -67,7 +69,11 @@ class Login(MethodView):
         """Log in: username+password (any role) or a scanned badge (PDA). Returns a bearer token."""
         rt = runtime()
         now = clock.now()
-        key = f"badge:{accounts.badge_digest(body['badge'])[:16]}" if body.get("badge") else f"user:{body['username']}"
+        key = (
+            f"badge:{accounts.badge_digest(body['badge'])[:16]}"
+            if body.get("badge")
+            else f"user:{body['username']}"
+        )
         addr_key = f"addr:{request.remote_addr}"
         limit = rt.settings.login_rate_limit_per_minute
         with rt.work() as work:
@@ -92,7 +98,12 @@ class Login(MethodView):
                 accounts.record_failure(work.session, key, now)
                 accounts.record_failure(work.session, addr_key, now)
             raise
-        return {"token": issued.token, "expires_at": issued.expires_at, "principal": issued.principal, "display_name": display}
+        return {
+            "token": issued.token,
+            "expires_at": issued.expires_at,
+            "principal": issued.principal,
+            "display_name": display,
+        }
 
 
 @blp.route("/logout")
@@ -126,9 +137,20 @@ class ServiceTokens(MethodView):
         ttl = timedelta(days=body["ttl_days"]) if body.get("ttl_days") else None
         with runtime().work() as work:
             issued = accounts.issue_service_token(
-                work.session, kind=body["kind"], name=body["name"], role=role, warehouse_code=body["warehouse"], now=now, ttl=ttl
+                work.session,
+                kind=body["kind"],
+                name=body["name"],
+                role=role,
+                warehouse_code=body["warehouse"],
+                now=now,
+                ttl=ttl,
             )
-        return {"token": issued.token, "expires_at": issued.expires_at, "principal": issued.principal, "display_name": None}
+        return {
+            "token": issued.token,
+            "expires_at": issued.expires_at,
+            "principal": issued.principal,
+            "display_name": None,
+        }
 
 
 @blp.route("/devices/<device_id>/revoke")

@@ -32,14 +32,18 @@ _HTTP_CODES = {
 i18n.define("METHOD_NOT_ALLOWED", "不支持该请求方法", "Method not allowed")
 i18n.define("PAYLOAD_TOO_LARGE", "请求内容过大", "Request body too large")
 i18n.define("UNSUPPORTED_MEDIA_TYPE", "请以 JSON 发送请求内容", "Send the request body as JSON")
-i18n.define("DATABASE_UNAVAILABLE", "数据库暂时不可用,请稍后重试", "The database is unavailable; retry shortly")
+i18n.define(
+    "DATABASE_UNAVAILABLE", "数据库暂时不可用,请稍后重试", "The database is unavailable; retry shortly"
+)
 
 
 def locale() -> str:
     return i18n.pick_locale(request.headers.get("Accept-Language"))
 
 
-def error_body(code: str, details: dict[str, Any] | None = None, message: str | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, details: dict[str, Any] | None = None, message: str | None = None
+) -> dict[str, Any]:
     loc = locale()
     return {"code": code, "message": message or i18n.translate(code, loc, details), "details": details or {}}
 
@@ -66,7 +70,14 @@ class PacklineApi(Api):
 
 def _flatten_validation(messages: dict[str, Any]) -> dict[str, Any]:
     # webargs nests by location ("json", "query"); callers care about the field names.
-    if len(messages) == 1 and next(iter(messages)) in ("json", "query", "form", "files", "headers", "view_args"):
+    if len(messages) == 1 and next(iter(messages)) in (
+        "json",
+        "query",
+        "form",
+        "files",
+        "headers",
+        "view_args",
+    ):
         return next(iter(messages.values()))  # type: ignore[no-any-return]
     return messages
 

@@ -40,7 +40,9 @@ def readyz() -> tuple[dict[str, Any], int]:
     else:
         checks["redis"] = "embedded"
     ok = checks["database"] == "ok"
-    status = "ok" if ok and not checks["redis"].startswith("degraded") else ("degraded" if ok else "unavailable")
+    status = (
+        "ok" if ok and not checks["redis"].startswith("degraded") else ("degraded" if ok else "unavailable")
+    )
     return {"status": status, "checks": checks}, 200 if ok else 503
 
 

@@ -29,7 +29,9 @@ class IngestLineSchema(Schema):
 
 
 class IngestSchema(Schema):
-    source = fields.String(required=True, validate=validate.Length(min=1, max=20), metadata={"example": "tmall"})
+    source = fields.String(
+        required=True, validate=validate.Length(min=1, max=20), metadata={"example": "tmall"}
+    )
     external_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     order_number = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9-]{4,40}$"))
     shop = fields.String(required=True, validate=validate.Length(min=1, max=50))
@@ -39,12 +41,18 @@ class IngestSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(sorted(ASSERTABLE)))
     paid_at = fields.AwareDateTime(load_default=None)
     paid_amount = fields.Decimal(load_default=0, places=2, validate=validate.Range(min=0, max=10_000_000))
-    promotions = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list, validate=validate.Length(max=20))
+    promotions = fields.List(
+        fields.String(validate=validate.Length(max=64)), load_default=list, validate=validate.Length(max=20)
+    )
     ship_by = fields.AwareDateTime(load_default=None)
     source_modified_at = fields.AwareDateTime(load_default=None)
-    platform_holds = fields.List(fields.String(validate=validate.OneOf([k.value for k in HoldKind])), load_default=list)
+    platform_holds = fields.List(
+        fields.String(validate=validate.OneOf([k.value for k in HoldKind])), load_default=list
+    )
     address = fields.Nested(AddressSchema, required=True)
-    lines = fields.List(fields.Nested(IngestLineSchema), required=True, validate=validate.Length(min=1, max=500))
+    lines = fields.List(
+        fields.Nested(IngestLineSchema), required=True, validate=validate.Length(min=1, max=500)
+    )
 
 
 class IngestResultSchema(Schema):
@@ -54,7 +62,9 @@ class IngestResultSchema(Schema):
 
 
 class ListArgsSchema(Schema):
-    status = fields.List(fields.String(validate=validate.OneOf([s.value for s in OrderStatus])), load_default=list)
+    status = fields.List(
+        fields.String(validate=validate.OneOf([s.value for s in OrderStatus])), load_default=list
+    )
     warehouse = fields.String(load_default=None)
     channel = fields.String(load_default=None)
     shop = fields.String(load_default=None)
@@ -73,7 +83,9 @@ class OrderPageSchema(Schema):
 class TransitionSchema(Schema):
     to = fields.String(required=True, validate=validate.OneOf([s.value for s in OrderStatus]))
     reason = fields.String(load_default=None, validate=validate.Length(max=500))
-    expected_status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in OrderStatus]))
+    expected_status = fields.String(
+        load_default=None, validate=validate.OneOf([s.value for s in OrderStatus])
+    )
 
 
 class HoldSchema(Schema):
@@ -129,7 +141,11 @@ class Orders(MethodView):
                 default_ship_hours=rt.settings.default_promised_ship_hours,
             )
             work.publish(result.events)
-            return {"created": result.created, "changed": result.changed, "order": queries.preload(result.order)}
+            return {
+                "created": result.created,
+                "changed": result.changed,
+                "order": queries.preload(result.order),
+            }
 
     @requires(blp, *ANYONE)
     @blp.arguments(ListArgsSchema, location="query")
@@ -199,8 +215,13 @@ class Holds(MethodView):
         with runtime().work() as work:
             order = _scoped_order(work.session, order_number)
             result = holds.place_hold(
-                work.session, order, body["kind"], reason=body["reason"], actor=principal.actor,
-                source_system="packline", now=clock.now(),
+                work.session,
+                order,
+                body["kind"],
+                reason=body["reason"],
+                actor=principal.actor,
+                source_system="packline",
+                now=clock.now(),
             )
             work.publish(result.events)
             return result.hold
@@ -221,4 +242,3 @@ class ReleaseHold(MethodView):
             )
             work.publish(result.events)
             return result.hold
-

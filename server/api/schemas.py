@@ -7,7 +7,9 @@ from marshmallow import Schema, fields, validate
 
 class ErrorSchema(Schema):
     code = fields.String(required=True, metadata={"description": "Stable machine code, e.g. GIFT_REQUIRED"})
-    message = fields.String(required=True, metadata={"description": "Localized text (Accept-Language: zh-CN, en)"})
+    message = fields.String(
+        required=True, metadata={"description": "Localized text (Accept-Language: zh-CN, en)"}
+    )
     details = fields.Dict(required=True, metadata={"description": "Structured context of the error"})
 
 
@@ -102,7 +104,9 @@ class OrderDetailSchema(OrderSummarySchema):
     promotions = fields.String(allow_none=True)
     lines = fields.List(fields.Nested(LineOutSchema))
     gift = fields.Nested(GiftOutSchema, allow_none=True)
-    address = fields.Function(lambda o: AddressOutSchema().dump(o.current_address) if o.current_address else None)
+    address = fields.Function(
+        lambda o: AddressOutSchema().dump(o.current_address) if o.current_address else None
+    )
     address_versions = fields.Function(lambda o: len(o.addresses))
     all_holds = fields.Function(lambda o: HoldOutSchema(many=True).dump(o.holds))
     trail = fields.List(fields.Nested(TransitionOutSchema))

@@ -7,6 +7,7 @@ Its ImageWriter converts mm to pixels with float truncation: at 0.254 mm / 300 d
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -74,6 +75,13 @@ class Code128Geometry:
         return tuple((start * self.module_dots, width * self.module_dots) for start, width in self.bar_runs)
 
 
+def _height_dots(height_mm: float, dpi: int) -> int:
+    # Rounding alone can drop 10 mm to 118 dots = 9.99 mm at 300 dpi; stay inside the 10-15 mm band.
+    per_mm = dots_per_mm(dpi)
+    lowest, highest = math.ceil(MIN_BAR_HEIGHT_MM * per_mm), math.floor(MAX_BAR_HEIGHT_MM * per_mm)
+    return min(max(round(height_mm * per_mm), lowest), highest)
+
+
 def code128_geometry(
     data: str, dpi: int, height_mm: float = 12.0, quiet_modules: int = QUIET_ZONE_MODULES
 ) -> Code128Geometry:
@@ -86,7 +94,7 @@ def code128_geometry(
         data=data,
         modules=encode_modules(data),
         module_dots=module_dots(dpi),
-        height_dots=round(height_mm * dots_per_mm(dpi)),
+        height_dots=_height_dots(height_mm, dpi),
         quiet_modules=quiet_modules,
     )
 

@@ -58,11 +58,14 @@ class LabelContent:
             raise LabelContentError(f"unknown time zone {self.time_zone!r}") from exc
         if (self.package_no is None) != (self.package_count is None):
             raise LabelContentError("package_no and package_count go together")
-        if self.package_no is not None and self.package_count is not None:
-            if not 1 <= self.package_no <= self.package_count:
-                raise LabelContentError(
-                    f"package {self.package_no}/{self.package_count} is not within 1..{self.package_count}"
-                )
+        if (
+            self.package_no is not None
+            and self.package_count is not None
+            and not (1 <= self.package_no <= self.package_count)
+        ):
+            raise LabelContentError(
+                f"package {self.package_no}/{self.package_count} is not within 1..{self.package_count}"
+            )
         if self.label_version < 1:
             raise LabelContentError("label_version starts at 1")
 

@@ -35,6 +35,12 @@ def _load(path: str | None, size: int) -> Font:
     return ImageFont.truetype(path, size)
 
 
+@lru_cache(maxsize=8192)
+def _width(path: str | None, text: str, size: int) -> int:
+    # Fitting and wrapping measure the same strings (rules, headings, sender) on every label.
+    return round(_load(path, size).getlength(text))
+
+
 @dataclass(frozen=True)
 class FontBook:
     """One typeface at any pixel size; ``path`` None means Pillow's built-in font (no CJK glyphs)."""
@@ -49,7 +55,7 @@ class FontBook:
         return _load(self.path, max(1, size))
 
     def width(self, text: str, size: int) -> int:
-        return round(self.font(size).getlength(text))
+        return _width(self.path, text, max(1, size))
 
     def ascent(self, size: int) -> int:
         font = self.font(size)

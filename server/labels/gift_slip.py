@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from server.labels.fonts import FontBook
-from server.labels.layout import LabelLayout, LayoutBuilder
+from server.labels.layout import LabelLayout
+from server.labels.layout_builder import LayoutBuilder
 from server.labels.profiles import PrinterProfile
 
 GIFT_SUFFIX = "GIFT"

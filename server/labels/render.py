@@ -57,7 +57,10 @@ def _render(layout: LabelLayout, fonts: FontBook, profile: PrinterProfile, stem:
 
 
 def render_label(
-    content: LabelContent, profile: PrinterProfile, *, font_candidates: Sequence[str] = DEFAULT_FONT_CANDIDATES
+    content: LabelContent,
+    profile: PrinterProfile,
+    *,
+    font_candidates: Sequence[str] = DEFAULT_FONT_CANDIDATES,
 ) -> RenderedLabel:
     """The courier label for ``content`` in ``profile``'s format, size and resolution."""
     fonts = find_font_book(font_candidates)

@@ -1,12 +1,13 @@
 """Rasterises a label layout to a 1-bit image at printer resolution, one pixel per printer dot.
 
-Text is drawn in greyscale and thresholded (crisper CJK strokes than Pillow's 1-bit text path);
+Text is composited in greyscale and thresholded (crisper CJK strokes than Pillow's 1-bit text path);
 bars and boxes have integer corners, so thresholding leaves them exact.
 """
 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
@@ -17,19 +18,40 @@ from server.labels.layout import BarcodeItem, BoxItem, LabelLayout, TextItem
 BLACK, WHITE = 0, 255
 
 
-def _draw_text(draw: ImageDraw.ImageDraw, item: TextItem, fonts: FontBook) -> None:
-    ink = WHITE if item.inverted else BLACK
-    x, baseline = item.left + item.stroke, item.y + item.ascent
-    for offset in (0, 1) if item.double_strike else (0,):
+# ~20 KB per mask at most: a few MB for the strings that repeat across labels.
+@lru_cache(maxsize=512)
+def _text_mask(
+    fonts: FontBook, text: str, size: int, stroke: int, double_strike: bool
+) -> tuple[Image.Image, int, int]:
+    """Coverage mask of one line and its offset from the baseline origin.
+
+    Glyph rasterisation is most of a label's cost, and headings, the sender and the courier repeat on
+    every label, so masks are cached.
+    """
+    font = fonts.font(size)
+    left, top, right, bottom = (int(edge) for edge in font.getbbox(text, anchor="ls", stroke_width=stroke))
+    extra = 1 if double_strike else 0
+    mask = Image.new("L", (max(1, right - left + extra), max(1, bottom - top)), 0)
+    draw = ImageDraw.Draw(mask)
+    for offset in range(extra + 1):
         draw.text(
-            (x + offset, baseline),
-            item.text,
-            font=fonts.font(item.size),
-            fill=ink,
+            (offset - left, -top),
+            text,
+            font=font,
+            fill=255,
             anchor="ls",
-            stroke_width=item.stroke,
-            stroke_fill=ink,
+            stroke_width=stroke,
+            stroke_fill=255,
         )
+    return mask, left, top
+
+
+def _draw_text(canvas: Image.Image, item: TextItem, fonts: FontBook) -> None:
+    if not item.text:
+        return
+    mask, left, top = _text_mask(fonts, item.text, item.size, item.stroke, item.double_strike)
+    origin = (item.left + item.stroke + left, item.y + item.ascent + top)
+    canvas.paste(WHITE if item.inverted else BLACK, origin, mask)
 
 
 def _draw_box(draw: ImageDraw.ImageDraw, item: BoxItem) -> None:
@@ -46,7 +68,7 @@ def rasterize(layout: LabelLayout, fonts: FontBook) -> Image.Image:
     draw = ImageDraw.Draw(canvas)
     for item in layout.items:
         if isinstance(item, TextItem):
-            _draw_text(draw, item, fonts)
+            _draw_text(canvas, item, fonts)
         elif isinstance(item, BoxItem):
             _draw_box(draw, item)
         elif isinstance(item, BarcodeItem):

@@ -13,6 +13,7 @@ from server.labels.profiles import MM_PER_INCH
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _ANCHORS = {"left": "start", "center": "middle", "right": "end"}
+_ANCHOR_FRACTION = {"left": 0.0, "center": 0.5, "right": 1.0}
 
 
 def _mm(value: float) -> str:
@@ -29,7 +30,7 @@ class _Scale:
 
 
 def _text(parent: ET.Element, item: TextItem, mm: _Scale) -> None:
-    anchor_x = {"left": item.x, "center": item.x + item.box_width / 2, "right": item.x + item.box_width}[item.align]
+    anchor_x = item.x + item.box_width * _ANCHOR_FRACTION[item.align]
     element = ET.SubElement(
         parent,
         "text",
@@ -46,7 +47,9 @@ def _text(parent: ET.Element, item: TextItem, mm: _Scale) -> None:
 
 def _box(parent: ET.Element, item: BoxItem, mm: _Scale) -> None:
     if item.filled:
-        ET.SubElement(parent, "rect", x=mm(item.x), y=mm(item.y), width=mm(item.width), height=mm(item.height))
+        ET.SubElement(
+            parent, "rect", x=mm(item.x), y=mm(item.y), width=mm(item.width), height=mm(item.height)
+        )
         return
     # An SVG stroke straddles the outline; inset by half the thickness so the box keeps its outer size.
     half = item.thickness / 2
@@ -70,7 +73,12 @@ def _barcode(parent: ET.Element, item: BarcodeItem, mm: _Scale) -> None:
     )
     for offset, width in geometry.bars_dots:
         ET.SubElement(
-            group, "rect", x=mm(item.x + offset), y=mm(item.y), width=mm(width), height=mm(geometry.height_dots)
+            group,
+            "rect",
+            x=mm(item.x + offset),
+            y=mm(item.y),
+            width=mm(width),
+            height=mm(geometry.height_dots),
         )
 
 
@@ -83,7 +91,8 @@ def svg_bytes(layout: LabelLayout) -> bytes:
         width=f"{_mm(width_mm)}mm",
         height=f"{_mm(height_mm)}mm",
         viewBox=f"0 0 {_mm(width_mm)} {_mm(height_mm)}",
-        attrib={"font-family": SVG_FONT_FAMILY},
+        # Keep the double space between name and phone; XML would collapse it.
+        attrib={"font-family": SVG_FONT_FAMILY, "{http://www.w3.org/XML/1998/namespace}space": "preserve"},
     )
     ET.SubElement(root, "rect", width="100%", height="100%", fill="#fff")
     mm = _Scale(layout.dpi)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from server.labels.content import LabelContent
 from server.labels.fonts import FontBook
-from server.labels.layout import LabelLayout, LayoutBuilder
+from server.labels.layout import LabelLayout
+from server.labels.layout_builder import LayoutBuilder
 from server.labels.profiles import PrinterProfile
 from server.privacy import mask_name, mask_phone
 
@@ -23,7 +24,15 @@ def _bar_height(layout: LayoutBuilder, reference_mm: float) -> float:
 
 def _header(layout: LayoutBuilder, content: LabelContent) -> None:
     m, width = layout.margin, layout.content_width
-    layout.text(content.courier_name, m, layout.y(1.2), width * 3 // 5, layout.d(5.0), bold=True, min_size=layout.d(3.5))
+    layout.text(
+        content.courier_name,
+        m,
+        layout.y(1.2),
+        width * 3 // 5,
+        layout.d(5.0),
+        bold=True,
+        min_size=layout.d(3.5),
+    )
     printed = content.local_printed_at.strftime("%Y-%m-%d %H:%M")
     layout.text(printed, m, layout.y(1.2), width, layout.d(2.6), align="right")
     if content.package_marker:
@@ -50,7 +59,9 @@ def _routing_block(layout: LayoutBuilder, content: LabelContent) -> None:
     layout.text("集包地", m, layout.y(43.0), layout.d(9.0), layout.d(2.6))
     if content.consolidation:
         x = m + layout.d(10.0)
-        layout.text(content.consolidation, x, layout.y(42.2), width - layout.d(10.0), layout.d(4.4), bold=True)
+        layout.text(
+            content.consolidation, x, layout.y(42.2), width - layout.d(10.0), layout.d(4.4), bold=True
+        )
     layout.rule(layout.y(48.0))
 
 
@@ -71,10 +82,14 @@ def _party(
     top = layout.y(top_mm)
     mark_side = layout.d(mark_mm)
     layout.box(m, top + layout.d(0.6), mark_side, mark_side, filled=True)
-    layout.text(mark, m, top + layout.d(0.6), mark_side, mark_side * 3 // 4, align="center", bold=True, inverted=True)
+    layout.text(
+        mark, m, top + layout.d(0.6), mark_side, mark_side * 3 // 4, align="center", bold=True, inverted=True
+    )
     x = m + mark_side + layout.d(1.6)
     width = layout.width - m - x
-    line = layout.text(headline, x, top, width, layout.d(headline_mm), bold=True, min_size=layout.d(headline_mm * 0.8))
+    line = layout.text(
+        headline, x, top, width, layout.d(headline_mm), bold=True, min_size=layout.d(headline_mm * 0.8)
+    )
     layout.paragraph(address, x, top + line.line_height, width, layout.d(address_mm), address_lines)
 
 
@@ -106,7 +121,9 @@ def _stub(layout: LayoutBuilder, content: LabelContent) -> None:
         layout.box(m, gift_y, mark_width, line_height, filled=True)
         layout.text(GIFT_MARK, m, gift_y, mark_width, size, align="center", bold=True, inverted=True)
     if content.package_marker:
-        layout.text(f"第 {content.package_marker} 件", m, gift_y, width, layout.d(3.6), align="right", bold=True)
+        layout.text(
+            f"第 {content.package_marker} 件", m, gift_y, width, layout.d(3.6), align="right", bold=True
+        )
     layout.rule(layout.y(117.0), thickness=1)
     layout.text("签收 Signature:", m, layout.y(118.0), width // 2, small)
     layout.text("已验视", m, layout.y(118.0), width, small, align="right")

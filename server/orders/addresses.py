@@ -39,7 +39,8 @@ class AddressChange:
 
 def address_hash(addr: AddressInput) -> str:
     parts = [addr.name, addr.phone, addr.province, addr.city, addr.district, addr.detail]
-    normalised = "|".join(" ".join(unicodedata.normalize("NFKC", p).split()).lower() for p in parts)
+    # Whitespace carries no meaning in a Chinese address ("文三路 1号" = "文三路1号"); full-width = half-width.
+    normalised = "|".join("".join(unicodedata.normalize("NFKC", p).split()).lower() for p in parts)
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 

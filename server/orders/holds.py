@@ -26,7 +26,14 @@ class HoldResult:
 
 
 def place_hold(
-    session: Session, order: Order, kind: str, *, reason: str | None, actor: str, source_system: str, now: datetime
+    session: Session,
+    order: Order,
+    kind: str,
+    *,
+    reason: str | None,
+    actor: str,
+    source_system: str,
+    now: datetime,
 ) -> HoldResult:
     """Idempotent: an open hold of the same kind is returned unchanged."""
     if kind not in HOLD_KINDS:
@@ -35,7 +42,12 @@ def place_hold(
     if existing is not None:
         return HoldResult(existing, False, [])
     hold = Hold(
-        order_id=order.id, kind=kind, reason=reason, placed_by=actor, source_system=source_system, placed_at=now
+        order_id=order.id,
+        kind=kind,
+        reason=reason,
+        placed_by=actor,
+        source_system=source_system,
+        placed_at=now,
     )
     nested = session.begin_nested()
     try:

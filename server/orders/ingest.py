@@ -115,7 +115,9 @@ def ingest_order(
 
 
 def _find(session: Session, source: str, external_id: str) -> Order | None:
-    return session.scalars(select(Order).where(Order.source == source, Order.external_id == external_id)).first()
+    return session.scalars(
+        select(Order).where(Order.source == source, Order.external_id == external_id)
+    ).first()
 
 
 def _create(
@@ -160,7 +162,11 @@ def _create(
     for no, line in enumerate(cmd.lines, start=1):
         order.lines.append(
             OrderLine(
-                line_no=no, sku=line.sku, name=line.name, qty=line.qty, refund_state=cmd.line_refunds.get(line.sku, "none")
+                line_no=no,
+                sku=line.sku,
+                name=line.name,
+                qty=line.qty,
+                refund_state=cmd.line_refunds.get(line.sku, "none"),
             )
         )
     add_first_address(order, cmd.address, source_system, now)
@@ -181,10 +187,25 @@ def _create(
     gift = bind_gift(session, order, rules, now)
     if gift is not None:
         record_gift_transition(
-            session, order, None, gift.status, actor=actor, source_system=source_system, reason="promotion", now=now
+            session,
+            order,
+            None,
+            gift.status,
+            actor=actor,
+            source_system=source_system,
+            reason="promotion",
+            now=now,
         )
     for kind in cmd.platform_holds:
-        place_hold(session, order, kind, reason="asserted by source", actor=actor, source_system=source_system, now=now)
+        place_hold(
+            session,
+            order,
+            kind,
+            reason="asserted by source",
+            actor=actor,
+            source_system=source_system,
+            now=now,
+        )
     session.flush()
     session.refresh(order)
     return IngestResult(order, True, True, [order_updated(order, "created")])
@@ -205,7 +226,13 @@ def _update(
     for kind in sorted(set(cmd.platform_holds) - {h.kind for h in order.open_holds}):
         events.extend(
             place_hold(
-                session, order, kind, reason="asserted by source", actor=actor, source_system=source_system, now=now
+                session,
+                order,
+                kind,
+                reason="asserted by source",
+                actor=actor,
+                source_system=source_system,
+                now=now,
             ).events
         )
     for kind in sorted({h.kind for h in order.open_holds} & PLATFORM_HOLDS - set(cmd.platform_holds)):
@@ -238,7 +265,13 @@ def _assert_status(
     if kind is EdgeKind.FORWARD and order.open_holds:
         return []
     _, events = apply_transition(
-        session, order, asserted, actor=actor, source_system=source_system, reason="asserted by source", now=now
+        session,
+        order,
+        asserted,
+        actor=actor,
+        source_system=source_system,
+        reason="asserted by source",
+        now=now,
     )
     return events
 

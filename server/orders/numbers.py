@@ -41,7 +41,11 @@ def gift_number(order_number: str) -> str:
 
 
 def main_number_of_gift(code: str) -> str | None:
-    return code[: -len(GIFT_SUFFIX)] if code.upper().endswith(GIFT_SUFFIX) and len(code) > len(GIFT_SUFFIX) else None
+    return (
+        code[: -len(GIFT_SUFFIX)]
+        if code.upper().endswith(GIFT_SUFFIX) and len(code) > len(GIFT_SUFFIX)
+        else None
+    )
 
 
 def current_max(session: Session, day: str) -> int:

@@ -41,7 +41,9 @@ def find_order_by_code(session: Session, code: str) -> Order | None:
     if order is None:
         main = main_number_of_gift(code)
         if main:
-            order = session.scalars(select(Order).join(GiftOrder).where(GiftOrder.gift_number == code)).first()
+            order = session.scalars(
+                select(Order).join(GiftOrder).where(GiftOrder.gift_number == code)
+            ).first()
     if order is None:
         order = session.scalars(select(Order).where(Order.tracking_number == code)).first()
     return order
@@ -94,7 +96,10 @@ def _filtered(query: Select[tuple[Order]], flt: OrderFilter) -> Select[tuple[Ord
     if flt.warehouse_ids is not None:
         query = query.where(Order.warehouse_id.in_(flt.warehouse_ids))
     if flt.warehouse:
-        query = query.where(Order.warehouse_id == select(Warehouse.id).where(Warehouse.code == flt.warehouse).scalar_subquery())
+        query = query.where(
+            Order.warehouse_id
+            == select(Warehouse.id).where(Warehouse.code == flt.warehouse).scalar_subquery()
+        )
     if flt.channel:
         query = query.where(Order.source == flt.channel)
     if flt.shop:

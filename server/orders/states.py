@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from enum import StrEnum
 
 
@@ -50,7 +51,7 @@ TERMINAL = frozenset({S.DELIVERED, S.REFUNDED, S.CANCELLED})
 OPEN_WORK = frozenset({S.PAID, S.PICKING, S.PRINTED, S.PACKED})
 
 TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], EdgeKind] = {
-    **{(a, b): EdgeKind.FORWARD for a, b in zip(_FLOW, _FLOW[1:], strict=False)},
+    **{(a, b): EdgeKind.FORWARD for a, b in itertools.pairwise(_FLOW)},
     **{(a, S.REFUNDED): EdgeKind.EXIT for a in BEFORE_SHIPPED},
     **{(a, S.CANCELLED): EdgeKind.EXIT for a in BEFORE_SHIPPED},
 }

@@ -55,7 +55,13 @@ def transition(session: Session, cmd: TransitionCommand, *, now: datetime) -> tu
     if cmd.expected_status and order.status != cmd.expected_status:
         raise Conflict(messages.CONCURRENT_UPDATE, expected=cmd.expected_status, actual=order.status)
     return apply_transition(
-        session, order, cmd.to_status, actor=cmd.actor, source_system=cmd.source_system, reason=cmd.reason, now=now
+        session,
+        order,
+        cmd.to_status,
+        actor=cmd.actor,
+        source_system=cmd.source_system,
+        reason=cmd.reason,
+        now=now,
     )
 
 
@@ -75,7 +81,9 @@ def apply_transition(
     conditions = [Order.id == order.id, Order.status == from_status, Order.version == order.version]
     if kind is EdgeKind.FORWARD:
         # The hold check is part of the UPDATE itself, so a hold placed concurrently still wins.
-        conditions.append(~exists(select(Hold.id).where(and_(Hold.order_id == order.id, Hold.released_at.is_(None)))))
+        conditions.append(
+            ~exists(select(Hold.id).where(and_(Hold.order_id == order.id, Hold.released_at.is_(None))))
+        )
     values: dict[str, object] = {"status": to_status, "version": Order.version + 1, "updated_at": now}
     values.update(_timestamps_for(to_status, now))
     result = session.execute(update(Order).where(*conditions).values(**values))

@@ -50,7 +50,13 @@ def test_table_has_no_edge_out_of_terminal_states() -> None:
 
 @pytest.mark.parametrize(
     ("start", "to"),
-    [("paid", "printed"), ("paid", "packed"), ("picking", "paid"), ("printed", "shipped"), ("packed", "paid")],
+    [
+        ("paid", "printed"),
+        ("paid", "packed"),
+        ("picking", "paid"),
+        ("printed", "shipped"),
+        ("packed", "paid"),
+    ],
 )
 def test_illegal_transition_names_both_states(session: Session, start: str, to: str) -> None:
     order = make_order(session, status=start)
@@ -73,7 +79,9 @@ def test_refund_after_shipping_says_returns_are_out_of_scope(session: Session) -
 
 def test_open_hold_blocks_forward_but_not_refund(session: Session) -> None:
     order = make_order(session, status="printed")
-    hold = place_hold(session, order, "address_changed", reason="CRM", actor="crm", source_system="crm", now=clock.now())
+    hold = place_hold(
+        session, order, "address_changed", reason="CRM", actor="crm", source_system="crm", now=clock.now()
+    )
     with pytest.raises(Rejected) as err:
         _move(session, order.id, "packed")
     assert err.value.code == "ORDER_ON_HOLD"
@@ -86,15 +94,27 @@ def test_open_hold_blocks_forward_but_not_refund(session: Session) -> None:
 
 def test_hold_does_not_block_exit(session: Session) -> None:
     order = make_order(session, status="printed")
-    place_hold(session, order, "refund_requested", reason="buyer", actor="tmall", source_system="tmall", now=clock.now())
+    place_hold(
+        session,
+        order,
+        "refund_requested",
+        reason="buyer",
+        actor="tmall",
+        source_system="tmall",
+        now=clock.now(),
+    )
     _move(session, order.id, "refunded")
     assert order.status == "refunded"
 
 
 def test_placing_the_same_hold_twice_is_one_hold(session: Session) -> None:
     order = make_order(session, status="printed")
-    first = place_hold(session, order, "manual", reason="x", actor="a", source_system="packline", now=clock.now())
-    second = place_hold(session, order, "manual", reason="y", actor="b", source_system="packline", now=clock.now())
+    first = place_hold(
+        session, order, "manual", reason="x", actor="a", source_system="packline", now=clock.now()
+    )
+    second = place_hold(
+        session, order, "manual", reason="y", actor="b", source_system="packline", now=clock.now()
+    )
     assert first.changed and not second.changed
     assert first.hold.id == second.hold.id
     assert len(order.open_holds) == 1

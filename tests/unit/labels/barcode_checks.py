@@ -32,7 +32,9 @@ def _edge(image: Image.Image, y: int, around: int, module_px: int, first: bool) 
     return min(dark) if first else max(dark)
 
 
-def check_symbol_geometry(image: Image.Image, result: zxingcpp.Barcode, module_px: int, quiet_modules: int) -> None:
+def check_symbol_geometry(
+    image: Image.Image, result: zxingcpp.Barcode, module_px: int, quiet_modules: int
+) -> None:
     position = result.position
     x0 = min(position.top_left.x, position.bottom_left.x)
     x1 = max(position.top_right.x, position.bottom_right.x)

@@ -6,7 +6,8 @@ import pytest
 
 from server.labels.content import LabelContentError
 from server.labels.fonts import FontBook, find_font_book
-from server.labels.layout import LabelLayoutError, LayoutBuilder
+from server.labels.layout import LabelLayoutError
+from server.labels.layout_builder import LayoutBuilder
 from server.labels.profiles import PrinterProfile
 from server.labels.waybill_layout import GIFT_MARK, layout_waybill
 

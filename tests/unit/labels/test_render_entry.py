@@ -29,7 +29,9 @@ def test_gift_slip_decodes_to_the_order_gift_code(dpi: int) -> None:
 def test_gift_slip_lists_the_gifts_and_says_how_many_did_not_fit() -> None:
     fonts = find_font_book()
     texts = layout_gift_slip(ORDER, GIFTS, PrinterProfile(), fonts).texts
-    assert [text for text in texts if text[:2] in {"1.", "2.", "3."}] == [f"{n}. {g}" for n, g in enumerate(GIFTS, 1)]
+    assert [text for text in texts if text[:2] in {"1.", "2.", "3."}] == [
+        f"{n}. {g}" for n, g in enumerate(GIFTS, 1)
+    ]
     many = [f"赠品{n}" for n in range(1, 61)]
     texts = layout_gift_slip(ORDER, many, PrinterProfile(), fonts).texts
     listed = [text for text in texts if text.split(".")[0].isdigit()]
@@ -42,9 +44,13 @@ def test_gift_slip_without_gifts_is_refused() -> None:
         render_gift_slip(ORDER, [], PrinterProfile())
 
 
-@pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF"), ("svg", b"<?xml"), ("zpl", b"^XA")])
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF"), ("svg", b"<?xml"), ("zpl", b"^XA")]
+)
 def test_missing_cjk_font_falls_back_and_is_flagged(fmt: str, magic: bytes) -> None:
-    rendered = render_label(make_content(), PrinterProfile(format=fmt), font_candidates=["/nonexistent/font.ttc"])
+    rendered = render_label(
+        make_content(), PrinterProfile(format=fmt), font_candidates=["/nonexistent/font.ttc"]
+    )
     assert rendered.font_fallback is True
     assert rendered.data.startswith(magic)
     if fmt == "png":

@@ -8,9 +8,13 @@ import pytest
 from PIL import Image
 
 from server.labels.content import LabelContent
+from server.labels.fonts import find_font_book
+from server.labels.layout import BarcodeItem
+from server.labels.profiles import PrinterProfile
 from server.labels.render import render_label
+from server.labels.waybill_layout import layout_waybill
 
-from .barcode_checks import assert_code128
+from .barcode_checks import assert_code128, decode_code128
 from .factories import make_content, profile_for
 
 
@@ -18,7 +22,7 @@ def _png(content: LabelContent, size_dpi: tuple[str, int]) -> tuple[Image.Image,
     profile = profile_for("png", size_dpi)
     rendered = render_label(content, profile)
     assert rendered.media_type == "image/png"
-    assert rendered.filename == "label-73100196611386-v3.png"
+    assert rendered.filename == f"label-{content.tracking_number}-v3.png"
     image = Image.open(io.BytesIO(rendered.data))
     assert image.size == profile.page_dots
     assert image.mode == "1"
@@ -51,3 +55,19 @@ def test_label_has_ink_only_inside_the_page_margins(content: LabelContent) -> No
     # Nothing within 1 mm of the edge: thermal heads do not print reliably there.
     inner = image.crop((8, 8, image.width - 8, image.height - 8))
     assert image.convert("L").histogram()[0] == inner.convert("L").histogram()[0]
+
+
+def test_geometry_check_catches_a_line_in_the_quiet_zone_that_zxing_ignores(content: LabelContent) -> None:
+    image, module_px = _png(content, ("76x130", 203))
+    barcode = next(iter(layout_barcodes(content)))
+    damaged = image.copy()
+    x = barcode.x - 14  # inside the 20-dot quiet zone
+    for y in range(barcode.y, barcode.y + barcode.geometry.height_dots):
+        damaged.putpixel((x, y), 0)
+    assert [r.text for r in decode_code128(damaged)] == [content.tracking_number] * 2
+    with pytest.raises(AssertionError, match="quiet zone"):
+        assert_code128(damaged, content.tracking_number, module_px, count=2)
+
+
+def layout_barcodes(content: LabelContent) -> tuple[BarcodeItem, ...]:
+    return layout_waybill(content, PrinterProfile(), find_font_book()).barcodes

@@ -27,7 +27,9 @@ def assert_well_formed(zpl: str) -> list[str]:
     return fields
 
 
-def test_zpl_is_well_formed_with_page_and_barcode_in_dots(content: LabelContent, size_dpi: tuple[str, int]) -> None:
+def test_zpl_is_well_formed_with_page_and_barcode_in_dots(
+    content: LabelContent, size_dpi: tuple[str, int]
+) -> None:
     profile = profile_for("zpl", size_dpi)
     rendered = render_label(content, profile)
     zpl = rendered.data.decode("utf-8")
