@@ -1,7 +1,10 @@
 """zh-CN and English texts of every scan answer code and of the next-step prompts."""
 
+from server import errors as _errors  # noqa: F401 - registers INVALID_INPUT's texts
+from server.accounts.messages import TOO_MANY_ATTEMPTS as TOO_MANY_ATTEMPTS
+from server.accounts.messages import WRONG_WAREHOUSE as WRONG_WAREHOUSE
 from server.i18n import define
-from server.orders.messages import ORDER_ON_HOLD
+from server.orders.messages import ORDER_ON_HOLD as ORDER_ON_HOLD
 
 # Accepted
 ORDER_OPENED = define("ORDER_OPENED", "开始打包 {order_number},请扫描商品", "Packing {order_number}: scan the items")
@@ -69,10 +72,7 @@ NOT_A_LEAD = define("NOT_A_LEAD", "该工牌不是本仓组长", "That badge doe
 OVERRIDE_REASON_REQUIRED = define(
     "OVERRIDE_REASON_REQUIRED", "请填写缺赠品原因", "Give the reason the gift is missing"
 )
-WRONG_WAREHOUSE = "WRONG_WAREHOUSE"  # defined by accounts
-TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"  # defined by accounts
-INVALID_INPUT = "INVALID_INPUT"  # defined by server.errors
-ON_HOLD = ORDER_ON_HOLD
+INVALID_INPUT = "INVALID_INPUT"
 
 # Next-step prompts
 PROMPT_SCAN_ORDER = define("PROMPT_SCAN_ORDER", "请扫描订单号或运单号", "Scan the order or tracking number")

@@ -1,0 +1,1 @@
+"""Customer service desk: order lookup by any key, chat replies, delay coupons."""

@@ -1,0 +1,1 @@
+"""Fulfilment metrics: on-time rate, cross-system consistency, interceptions (read side)."""
