@@ -1,15 +1,99 @@
-"""Health endpoints for load balancers and the browsable API page (served locally, no CDN)."""
+"""Health and readiness for load balancers, Prometheus metrics, request ids, and the browsable API page."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import Blueprint, render_template_string
+from flask import Blueprint, Response, g, render_template_string, request
 from sqlalchemy import text
 
+from server import observability as obs
 from server.api.auth import runtime
 
 blp = Blueprint("meta", __name__)
+
+PACK_COMPLETED_CODES = frozenset({"PACK_COMPLETED", "GIFT_OVERRIDDEN"})
+
+
+@blp.before_app_request
+def _start_request() -> None:
+    g.request_started = time.perf_counter()
+    g.request_id = obs.new_request_id(request.headers.get("X-Request-Id"))
+    obs.request_id_var.set(g.request_id)
+
+
+@blp.after_app_request
+def _finish_request(response: Response) -> Response:
+    started = g.get("request_started")
+    if started is not None:
+        elapsed = time.perf_counter() - started
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        obs.HTTP_LATENCY.labels(endpoint, request.method, str(response.status_code)).observe(elapsed)
+        if request.path.startswith("/api/v1/pack/") and response.is_json and request.method == "POST":
+            code = str((response.get_json(silent=True) or {}).get("code", "UNKNOWN"))
+            result = (response.get_json(silent=True) or {}).get("result")
+            obs.SCAN_LATENCY.labels(code).observe(elapsed)
+            if result == "rejected":
+                obs.REJECTIONS.labels(code).inc()
+            elif code in PACK_COMPLETED_CODES and result == "ok":
+                obs.PACK_COMPLETIONS.inc()
+    if rid := g.get("request_id"):
+        response.headers["X-Request-Id"] = rid
+    return response
+
+
+def _open_alerts() -> list[tuple[tuple[str, ...], float]]:
+    with runtime().engine.connect() as conn:
+        rows = conn.execute(text("SELECT kind, count(*) FROM alerts WHERE resolved_at IS NULL GROUP BY kind"))
+        return [((kind,), float(n)) for kind, n in rows]
+
+
+def _queue_depths() -> list[tuple[tuple[str, ...], float]]:
+    url = runtime().settings.redis_url
+    if not url:
+        return []
+    import redis
+    from rq import Queue
+    from rq.registry import FailedJobRegistry
+
+    conn = redis.Redis.from_url(url, socket_timeout=1)
+    out: list[tuple[tuple[str, ...], float]] = []
+    for name in ("sync", "labels", "alerts", "default"):
+        queue = Queue(name, connection=conn)
+        out.append(((name, "queued"), float(queue.count)))
+        out.append(((name, "failed"), float(FailedJobRegistry(queue=queue).count)))
+    return out
+
+
+def _sync_lag() -> list[tuple[tuple[str, ...], float]]:
+    with runtime().engine.connect() as conn:
+        rows = conn.execute(text("SELECT source, shop, last_end FROM sync_cursors"))
+        now = time.time()
+        return [
+            ((str(source), str(shop)), max(0.0, now - last_end.timestamp()))
+            for source, shop, last_end in rows
+        ]
+
+
+_COLLECTOR = obs.QueryCollector(
+    [
+        ("packline_open_alerts", "Open alerts by kind", ["kind"], _open_alerts),
+        ("packline_rq_jobs", "RQ jobs by queue and state", ["queue", "state"], _queue_depths),
+        (
+            "packline_sync_lag_seconds",
+            "Seconds since the last committed sync window end",
+            ["source", "shop"],
+            _sync_lag,
+        ),
+    ]
+)
+
+
+@blp.get("/metrics")
+def prometheus_metrics() -> Response:
+    """Prometheus exposition (multiprocess-aware); operators' scrapers expect it here."""
+    return Response(obs.render([_COLLECTOR]), mimetype="text/plain; version=0.0.4; charset=utf-8")
 
 
 @blp.get("/healthz")
