@@ -8,7 +8,20 @@ from typing import Any
 from flask import Flask
 
 from server import models  # noqa: F401 - every table registered before anything queries
-from server.api import auth_routes, meta_routes, orders_routes
+from server.api import (
+    alerts_routes,
+    auth_routes,
+    cs_routes,
+    imports_routes,
+    labels_routes,
+    live_routes,
+    meta_routes,
+    metrics_routes,
+    orders_routes,
+    pack_routes,
+    stations_routes,
+    webhooks_routes,
+)
 from server.api.errors import PacklineApi, register_error_handlers
 from server.config import Settings
 from server.ports import JobQueue, Publisher
@@ -16,14 +29,21 @@ from server.runtime import Runtime
 
 log = logging.getLogger("packline")
 
-API_BLUEPRINTS = [auth_routes.blp, orders_routes.blp]
+API_BLUEPRINTS = [auth_routes.blp, orders_routes.blp, live_routes.blp, stations_routes.blp, pack_routes.blp]
+API_BLUEPRINTS += [alerts_routes.blp, webhooks_routes.blp, imports_routes.blp]
+API_BLUEPRINTS += [cs_routes.blp, metrics_routes.blp]
+API_BLUEPRINTS += [labels_routes.blp, labels_routes.stations_blp]
 
 API_DESCRIPTION = """Packline's REST API for PDAs, lead screens, customer service and integrations.
 
 * Authenticate with `POST /api/v1/auth/login` and send `Authorization: Bearer <token>`.
 * Every error is `{code, message, details}`; `code` is stable, `message` follows `Accept-Language`
   (`zh-CN` default, `en`).
-* Real-time events (Socket.IO) are described in `docs/realtime.md`.
+* Real-time events (Socket.IO, same bearer token in the handshake: `auth={"token": ...}`) are described
+  in `docs/realtime.md`: `order_updated`, `pack_progress`, `alert_raised`, `alert_acknowledged`,
+  `countdown_snapshot`, `threshold_crossed`, each a JSON object with a schema version `v`, sent to rooms
+  `warehouse:{code}`, `station:{warehouse}:{station}`, `role:{role}` and `all`. Delivery is at-most-once:
+  after every (re)connect, re-fetch `GET /api/v1/live/{warehouse}`.
 """
 
 
@@ -66,8 +86,12 @@ def create_app(
 
 def _register_optional_adapters(app: Flask, rt: Runtime) -> None:
     from pda_web import blueprint as pda_blueprint
+    from server.realtime.setup import init_realtime
 
     app.register_blueprint(pda_blueprint.create_blueprint())
+    # Socket.IO server (Redis message queue when PACKLINE_REDIS_URL is set); the runtime's default
+    # recording publisher becomes one that emits after commit. Background ticks start in server.serve.
+    init_realtime(app, rt)
 
 
 def packline_runtime(app: Flask) -> Runtime:

@@ -34,6 +34,11 @@ class Settings:
     yellow_threshold_minutes: int = 120
     no_tracking_alert_minutes: int = 120
     socketio_async_mode: str = "threading"
+    # Redis pub/sub channels are global to a Redis server (not per db number): one name per deployment.
+    socketio_channel: str = "packline-socketio"
+    # How often the realtime tier looks for orders that crossed yellow/red (the snapshot has its own interval).
+    threshold_check_seconds: int = 5
+    countdown_snapshot_limit: int = 100
     webhook_secrets: tuple[str, ...] = ()
     webhook_tolerance_seconds: int = 300
     import_dir: str | None = None
@@ -50,6 +55,58 @@ class Settings:
     courier_base_url: str | None = None
     dingtalk_base_url: str | None = None
     wecom_base_url: str | None = None
+    # --- integration workers: connectors, sync windows, job retries ---
+    http_connect_timeout_ms: int = 3000
+    http_read_timeout_ms: int = 10000
+    taobao_app_key: str | None = None
+    taobao_app_secret: str | None = None
+    taobao_sign_method: str = "md5"
+    taobao_session: str | None = None
+    pdd_client_id: str | None = None
+    pdd_client_secret: str | None = None
+    pdd_access_token: str | None = None
+    # Per-shop seller tokens "shop=token"; a shop without one uses the platform-wide token above.
+    shop_tokens: tuple[str, ...] = ()
+    # Shops to pull, "platform:shop" or "platform:shop@warehouse" (e.g. "taobao:tmall-01@HZ01").
+    sync_shops: tuple[str, ...] = ()
+    sync_default_warehouse: str = "HZ01"
+    sync_window_minutes: int = 30
+    sync_overlap_seconds: int = 90
+    sync_lag_seconds: int = 200
+    sync_page_size: int = 50
+    sync_initial_lookback_minutes: int = 180
+    sync_page_attempts: int = 5
+    sync_backoff_ms: int = 1000
+    kingdee_acct_id: str | None = None
+    kingdee_username: str | None = None
+    kingdee_password: str | None = None
+    kingdee_lcid: int = 2052
+    kingdee_org_number: str = "100"
+    wms_app_key: str | None = None
+    wms_app_secret: str | None = None
+    wms_customer_id: str | None = None
+    zto_app_key: str | None = None
+    zto_app_secret: str | None = None
+    zto_account_id: str | None = None
+    job_max_retries: int = 3
+    job_retry_base_seconds: int = 30
+    job_timeout_seconds: int = 900
+    consistency_lookback_hours: int = 72
+    # --- labels: how long a pack station waits for the courier before a job takes over ---
+    label_waybill_budget_ms: int = 3000
+    label_default_courier: str = "ZTO"
+    consistency_settle_minutes: int = 15
+    # --- alerts, robots, CRM webhook, daily import ---
+    robot_digest_interval_seconds: int = 60
+    webhook_max_body_bytes: int = 65_536
+    webhook_delivery_keep_hours: int = 72
+    import_max_bytes: int = 20_971_520
+    import_mapping: str = "pos"
+    import_batch_size: int = 500
+    # --- CS desk and KPI ---
+    # Delay compensation coupon amounts "HOURS_LATE:AMOUNT" (CNY), e.g. late < 24 h -> 5, >= 24 h -> 10.
+    delay_coupon_rules: tuple[str, ...] = ("0:5", "24:10")
+    metrics_max_range_days: int = 366
 
     @property
     def embedded(self) -> bool:

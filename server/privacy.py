@@ -22,8 +22,6 @@ _PROVINCE = r"(?:北京市?|天津市?|上海市?|重庆市?|[^\s省市]{2,7}?(?
 _CITY = r"(?:[^\s省]{1,9}?(?:自治州|地区|盟|市))"
 _DISTRICT = r"(?:[^\s\d路街巷弄号栋幢楼室]{1,9}?(?:新区|(?<![小社园校])区|县|旗|市))"
 _ADMIN_PREFIX = re.compile(rf"^(?:{_PROVINCE}\s*)?(?:{_CITY}\s*)?(?:{_DISTRICT}\s*)?")
-# The street itself (road, lane, town, village) is kept: it is shared by thousands of people.
-_STREET = re.compile(r"^\s*[^\s\d]{1,12}?(?:大道|大街|街道|路|街|道|巷|弄|胡同|镇|乡|村)")
 
 
 def _mask_digits(digits: str) -> str:
@@ -87,9 +85,9 @@ def mask_name(name: str | None) -> str:
 
 
 def mask_address(address: str | None) -> str:
-    """Keep province/city/district (and the street name) of an address and mask the house detail.
+    """Keep province, city and district of an address and mask the street and house detail.
 
-    "浙江省杭州市西湖区文一西路998号5幢" -> "浙江省杭州市西湖区文一西路***".
+    "浙江省杭州市西湖区文一西路998号5幢" -> "浙江省杭州市西湖区***"; the mask does not reveal the length.
     Latin addresses keep everything after the first comma: "221B Baker St, London" -> "***, London".
     """
     text = " ".join((address or "").split())
@@ -99,11 +97,5 @@ def mask_address(address: str | None) -> str:
         _street, separator, rest = text.partition(",")
         return f"{_MASK * 3}, {rest.strip()}" if separator and rest.strip() else _MASK * 3
     prefix = _ADMIN_PREFIX.match(text)
-    kept = prefix.group(0) if prefix else ""
-    remainder = text[len(kept) :]
-    street = _STREET.match(remainder)
-    if street:
-        kept += street.group(0).strip()
-    if not kept.strip():
-        return _MASK * 3
-    return kept.rstrip() + _MASK * 3
+    kept = prefix.group(0).rstrip() if prefix else ""
+    return kept + _MASK * 3

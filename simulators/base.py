@@ -200,6 +200,9 @@ class Simulator:
             response = exc.get_response(environ)
         except json.JSONDecodeError as exc:
             response = json_response({"error": f"invalid JSON: {exc}"}, 400)
+        except (KeyError, ValueError, TypeError) as exc:
+            # A control call missing a key or carrying a wrong type: say so instead of a bare 500.
+            response = json_response({"error": f"bad request: {exc!r}"}, 400)
         return response(environ, start_response)
 
 
@@ -224,8 +227,8 @@ class SimulatorHandle:
 
     @property
     def url(self) -> str:
-        host = self.server.server_address[0]
-        return f"http://[{host}]:{self.port}" if ":" in str(host) else f"http://{host}:{self.port}"
+        host = str(self.server.server_address[0])
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def stop(self) -> None:
         self.app.stopping.set()
@@ -241,7 +244,7 @@ def serve(app: Simulator, port: int = 0, host: str = "127.0.0.1") -> SimulatorHa
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     # A short poll interval keeps stop() fast, which keeps per-test servers cheap.
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"sim-{app.name}", daemon=True
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, name=f"sim-{app.name}", daemon=True
     )
     thread.start()
     return SimulatorHandle(app=app, server=server, thread=thread)

@@ -83,14 +83,18 @@ class ZtoSimulator(Simulator):
 
     def routes(self) -> list[Route]:
         return [
-            Route("/zto.open.createOrder", self._api(self._create_order), locked=False),
-            Route("/zto.open.cancelOrder", self._api(self._cancel_order), locked=False),
+            Route(
+                "/zto.open.createOrder", self._api("zto.open.createOrder", self._create_order), locked=False
+            ),
+            Route(
+                "/zto.open.cancelOrder", self._api("zto.open.cancelOrder", self._cancel_order), locked=False
+            ),
             Route("/__sim/waybills", self._list_waybills, ("GET",)),
             Route("/__sim/push-trace", self._push_trace, locked=False),
         ]
 
-    def _api(self, method: Any) -> Any:
-        op = method.__name__.lstrip("_")
+    def _api(self, op: str, method: Any) -> Any:
+        """A route handler for one API name; the name is also the fault ``op``."""
 
         def handle(request: Request) -> Response:
             self.pause(float(self.settings["response_delay"]))

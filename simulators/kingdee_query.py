@@ -88,8 +88,9 @@ def execute(form_id: str, bills: list[Bill], query: dict[str, Any]) -> list[list
     per_entry = any(level == ENTRY for _, level, _ in keys)
     rows = [row for row in _rows(bills, per_entry) if matches(row)]
     rows.sort(key=lambda row: row.get("fid", 0))
+    # Stable sorts from the last key to the first give the multi-key ORDER BY.
     for key, descending in reversed(_order_by(form_id, str(query.get("OrderString") or ""))):
-        rows.sort(key=lambda row, k=key: _sort_value(row.get(k)), reverse=descending)
+        rows.sort(key=_sort_key(key), reverse=descending)
     top = int(query.get("TopRowCount") or 0)
     if top > 0:
         rows = rows[:top]
@@ -107,8 +108,9 @@ def _rows(bills: list[Bill], per_entry: bool) -> list[Row]:
     return rows
 
 
-def _sort_value(value: Any) -> tuple[int, Any]:
-    return (0, "") if value is None else (1, value)
+def _sort_key(key: str) -> Callable[[Row], tuple[int, Any]]:
+    """Nulls first, as SQL Server sorts them ascending."""
+    return lambda row: (0, "") if row.get(key) is None else (1, row.get(key))
 
 
 def _order_by(form_id: str, text: str) -> list[tuple[str, bool]]:

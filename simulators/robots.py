@@ -89,7 +89,9 @@ class RobotsSimulator(Simulator):
         if keywords and not any(word in _dingtalk_text(message) for word in keywords):
             return _error(310000, f"keywords not in content, {DING_DOC}")
         if not self._admit(robot_id, now):
+            # The lockout outlasts the minute window, so the robot comes back with a clean slate.
             self._locked_until[robot_id] = now + float(self.settings["lockout_seconds"])
+            self._recent.pop(robot_id, None)
             return TOO_FAST
         self._accept("dingtalk", token, message)
         return OK

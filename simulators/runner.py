@@ -43,7 +43,8 @@ def start_all(
         raise RuntimeError("simulators already running; call stop_all() first")
     shared_clock = clock or SimClock()
     # A courier restarted against a persistent Packline database must not reissue old numbers.
-    courier_defaults = {"first_serial": int(shared_clock.timestamp()) % 10**8 * 10 + 1}
+    # Serials start at (seconds % 10^8) × 100: fine unless a run issued over 100 waybills a second.
+    courier_defaults = {"first_serial": int(shared_clock.timestamp()) % 10**8 * 100 + 1}
     try:
         for offset, (name, start) in enumerate(STARTERS.items()):
             kwargs = {**(courier_defaults if name == "courier" else {}), **(options or {}).get(name, {})}

@@ -20,26 +20,13 @@ from simulators.base import Route, SimulatorHandle, json_response, random_reques
 from simulators.faults import Fault
 from simulators.orders import OrderSpec, taobao_trade
 from simulators.platform import Order, PlatformSimulator
+from simulators.taobao_errors import TopError, int_param, invalid, missing
 from simulators.timefmt import china_wall_clock, parse_china_wall_clock
 
 API_SCOPED_LIMITS = (
     "accesscontrol.limited-by-api-access-count",
     "accesscontrol.limited-by-app-api-access-count",
 )
-
-
-class TopError(Exception):
-    def __init__(self, code: int, msg: str, sub_code: str | None = None, sub_msg: str | None = None) -> None:
-        super().__init__(msg)
-        self.code, self.msg, self.sub_code, self.sub_msg = code, msg, sub_code, sub_msg
-
-
-def _missing(name: str) -> TopError:
-    return TopError(40, f"Missing required arguments:{name}")
-
-
-def _invalid(name: str, sub_msg: str | None = None) -> TopError:
-    return TopError(41, f"Invalid arguments:{name}", "isv.invalid-parameter" if sub_msg else None, sub_msg)
 
 
 class TaobaoSimulator(PlatformSimulator):
@@ -212,10 +199,10 @@ class TaobaoSimulator(PlatformSimulator):
     def _increment_get(self, params: dict[str, str]) -> Any:
         fields = params.get("fields") or ""
         if not fields:
-            raise _missing("fields")
+            raise missing("fields")
         start, end = self._window(params)
-        page_no = _int_param(params, "page_no", 1, 1, None)
-        page_size = _int_param(params, "page_size", 40, 1, 100)
+        page_no = int_param(params, "page_no", 1, 1, None)
+        page_size = int_param(params, "page_size", 40, 1, 100)
         types = {t for t in params.get("type", "").split(",") if t} or trades.DEFAULT_TRADE_TYPES
         status = params.get("status")
         rows = [
@@ -240,22 +227,22 @@ class TaobaoSimulator(PlatformSimulator):
         moments = []
         for name in ("start_modified", "end_modified"):
             if not params.get(name):
-                raise _missing(name)
+                raise missing(name)
             try:
                 moments.append(parse_china_wall_clock(params[name]))
             except ValueError:
-                raise _invalid(name) from None
+                raise invalid(name) from None
         start, end = moments
         if end < start:
-            raise _invalid("end_modified", "结束时间不能早于开始时间")
+            raise invalid("end_modified", "结束时间不能早于开始时间")
         if end - start > timedelta(days=1):
-            raise _invalid("end_modified", "修改时间跨度不能大于一天")
+            raise invalid("end_modified", "修改时间跨度不能大于一天")
         return start, end
 
     def _trade_or_error(self, params: dict[str, str]) -> Order:
         tid = params.get("tid")
         if not tid:
-            raise _missing("tid")
+            raise missing("tid")
         trade = self.orders.get(tid)
         if trade is None:
             raise TopError(15, "Remote service error", "isv.trade-not-exist", f"交易{tid}不存在")
@@ -263,7 +250,7 @@ class TaobaoSimulator(PlatformSimulator):
 
     def _fullinfo_get(self, params: dict[str, str]) -> Any:
         if not params.get("fields"):
-            raise _missing("fields")
+            raise missing("fields")
         trade = self._trade_or_error(params)
         selected = trades.select_fields(trade, params["fields"], params.get("simplify") == "true")
         return {"trade_fullinfo_get_response": {"trade": selected, "request_id": random_request_id()}}
@@ -271,7 +258,7 @@ class TaobaoSimulator(PlatformSimulator):
     def _offline_send(self, params: dict[str, str]) -> Any:
         for name in ("tid", "out_sid", "company_code"):
             if not params.get(name):
-                raise _missing(name)
+                raise missing(name)
         trade = self._trade_or_error(params)
         tid, out_sid = trade["tid_str"], params["out_sid"]
         previous = next((s for s in self.shipments if s["tid"] == tid and s["out_sid"] == out_sid), None)
@@ -303,19 +290,6 @@ class TaobaoSimulator(PlatformSimulator):
                 "request_id": random_request_id(),
             }
         }
-
-
-def _int_param(params: dict[str, str], name: str, default: int, low: int, high: int | None) -> int:
-    raw = params.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _invalid(name) from None
-    if value < low or (high is not None and value > high):
-        raise _invalid(name)
-    return value
 
 
 def start(port: int = 0, **options: Any) -> SimulatorHandle:

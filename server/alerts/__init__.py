@@ -1,1 +1,1 @@
-"""alerts package."""
+"""Alerts: raised once per open condition, acknowledged and resolved; watchdogs; robot digests."""

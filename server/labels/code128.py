@@ -24,7 +24,7 @@ MAX_BAR_HEIGHT_MM = 15.0
 
 def encode_modules(data: str) -> str:
     """Module pattern of ``data`` as "1" (bar) / "0" (space), start to stop, without quiet zones."""
-    check_code128_text(data, "barcode data")
+    check_code128_text(data)
     # A Code128 object keeps subset state between builds: use a fresh one per encoding.
     return Code128(data).build()[0]
 

@@ -9,19 +9,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from server.errors import Rejected
+from server.i18n import Localized
+from server.labels import messages
+
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
-class LabelContentError(ValueError):
+class LabelContentError(Rejected, ValueError):
     """Label data that cannot be printed as a scannable, truthful label."""
 
 
-def check_code128_text(value: str, what: str) -> None:
+def _invalid(field: str, zh: str, en: str) -> LabelContentError:
+    return LabelContentError(messages.LABEL_CONTENT_INVALID, field=field, reason=Localized(zh, en))
+
+
+def check_code128_text(value: str, what: Localized = messages.BARCODE_DATA) -> None:
     """Code 128 subsets A/B/C cover printable ASCII only; anything else cannot be encoded."""
-    if not value:
-        raise LabelContentError(f"{what} is empty")
-    if not all(" " <= char <= "~" for char in value):
-        raise LabelContentError(f"{what} {value!r} has characters Code 128 cannot encode")
+    if not value or not all(" " <= char <= "~" for char in value):
+        raise LabelContentError(messages.LABEL_BARCODE_DATA_INVALID, what=what, value=value)
 
 
 @dataclass(frozen=True)
@@ -49,25 +55,26 @@ class LabelContent:
     label_version: int = 1
 
     def __post_init__(self) -> None:
-        check_code128_text(self.tracking_number, "tracking number")
+        check_code128_text(self.tracking_number, messages.TRACKING_NUMBER)
         if self.printed_at.tzinfo is None or self.printed_at.utcoffset() is None:
-            raise LabelContentError("printed_at must be an aware datetime")
+            raise _invalid("printed_at", "须为带时区的时间", "must be an aware datetime")
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise LabelContentError(f"unknown time zone {self.time_zone!r}") from exc
+            raise _invalid(
+                "time_zone", f"未知时区 {self.time_zone}", f"unknown time zone {self.time_zone}"
+            ) from exc
         if (self.package_no is None) != (self.package_count is None):
-            raise LabelContentError("package_no and package_count go together")
+            raise _invalid("package_no", "须与 package_count 同时给出", "goes together with package_count")
         if (
             self.package_no is not None
             and self.package_count is not None
             and not (1 <= self.package_no <= self.package_count)
         ):
-            raise LabelContentError(
-                f"package {self.package_no}/{self.package_count} is not within 1..{self.package_count}"
-            )
+            marker = f"{self.package_no}/{self.package_count}"
+            raise _invalid("package_no", f"{marker} 超出 1..总件数", f"{marker} is outside 1..package_count")
         if self.label_version < 1:
-            raise LabelContentError("label_version starts at 1")
+            raise _invalid("label_version", "从 1 开始", "starts at 1")
 
     @property
     def local_printed_at(self) -> datetime:

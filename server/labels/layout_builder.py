@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from server.labels import messages
 from server.labels.code128 import code128_geometry
 from server.labels.content import LabelContentError
 from server.labels.fonts import FontBook
@@ -168,8 +169,11 @@ class LayoutBuilder:
         geometry = code128_geometry(data, self.profile.dpi, height_mm)
         if geometry.total_width_dots > self.width - 2 * self.d(1.0):
             raise LabelContentError(
-                f"{data!r} needs {geometry.total_width_dots} dots with quiet zones; "
-                f"the {self.profile.size} mm label has {self.width}"
+                messages.LABEL_BARCODE_TOO_WIDE,
+                data=data,
+                needed=geometry.total_width_dots,
+                available=self.width,
+                size=self.profile.size,
             )
         x = (self.width - geometry.symbol_width_dots) // 2
         item = BarcodeItem(x, y, geometry)

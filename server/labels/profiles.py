@@ -5,7 +5,12 @@ Everything a renderer needs to land bars and text on whole printer dots derives 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from server.errors import InvalidInput
+from server.i18n import Localized
+from server.labels import messages
 
 MM_PER_INCH = 25.4
 POINTS_PER_INCH = 72
@@ -16,14 +21,22 @@ SIZES_MM: dict[str, tuple[float, float]] = {"76x130": (76.0, 130.0), "100x150": 
 MODULE_DOTS: dict[int, int] = {203: 2, 300: 3}
 
 
-class LabelProfileError(ValueError):
+class LabelProfileError(InvalidInput, ValueError):
     """A printer profile asks for a format, size or resolution Packline does not print."""
+
+    def __init__(self, setting: Localized, value: object, supported: Iterable[object]) -> None:
+        super().__init__(
+            messages.LABEL_PROFILE_UNSUPPORTED,
+            setting=setting,
+            value=repr(value),
+            supported=", ".join(str(option) for option in supported),
+        )
 
 
 def _check_dpi(dpi: int) -> None:
-    if dpi not in MODULE_DOTS:
-        supported = ", ".join(str(value) for value in MODULE_DOTS)
-        raise LabelProfileError(f"unsupported printer resolution {dpi!r} dpi (supported: {supported})")
+    # bool is an int subclass and 203.0 hashes like 203: only a real int is a resolution.
+    if type(dpi) is not int or dpi not in MODULE_DOTS:
+        raise LabelProfileError(messages.SETTING_RESOLUTION, dpi, MODULE_DOTS)
 
 
 def module_dots(dpi: int) -> int:
@@ -56,16 +69,9 @@ class PrinterProfile:
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
-            raise LabelProfileError(
-                f"unsupported label format {self.format!r} (supported: {', '.join(FORMATS)})"
-            )
+            raise LabelProfileError(messages.SETTING_FORMAT, self.format, FORMATS)
         if self.size not in SIZES_MM:
-            raise LabelProfileError(
-                f"unsupported label size {self.size!r} (supported: {', '.join(SIZES_MM)})"
-            )
-        # bool is an int subclass; True must not pass as a resolution.
-        if not isinstance(self.dpi, int) or isinstance(self.dpi, bool):
-            raise LabelProfileError(f"printer resolution must be an integer, got {self.dpi!r}")
+            raise LabelProfileError(messages.SETTING_SIZE, self.size, SIZES_MM)
         _check_dpi(self.dpi)
 
     @property
@@ -96,7 +102,3 @@ class PrinterProfile:
         width_mm, height_mm = self.size_mm
         scale = POINTS_PER_INCH / MM_PER_INCH
         return width_mm * scale, height_mm * scale
-
-    def mm(self, value: float) -> int:
-        """A length in mm rounded to whole printer dots."""
-        return mm_to_dots(value, self.dpi)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from server.labels import messages
 from server.labels.content import LabelContent, LabelContentError
 from server.labels.fonts import DEFAULT_FONT_CANDIDATES, FontBook, find_font_book
 from server.labels.gift_slip import layout_gift_slip
@@ -78,7 +79,7 @@ def render_gift_slip(
 ) -> RenderedLabel:
     """A slip with the Code 128 of ``<order_number>GIFT`` and the gift names, for the picker."""
     if not gift_lines:
-        raise LabelContentError(f"order {order_number!r} has no gifts to print a slip for")
+        raise LabelContentError(messages.GIFT_SLIP_EMPTY, order_number=order_number)
     fonts = find_font_book(font_candidates)
     layout = layout_gift_slip(order_number, gift_lines, profile, fonts)
     return _render(layout, fonts, profile, f"gift-{order_number}")

@@ -56,6 +56,13 @@ def printable(text: str, limit: int = RAW_KEEP) -> str:
     return shown[:limit]
 
 
+def clean_text(text: str, limit: int) -> str:
+    """Human or badge text: control characters dropped, whitespace collapsed, safe to store and hash."""
+    cut = unicodedata.normalize("NFKC", text[: limit * 2])
+    cut = " ".join(_CONTROL.sub(" ", cut).split())
+    return cut.encode("utf-8", "backslashreplace").decode("utf-8")[:limit]
+
+
 def normalise(value: object) -> ScannedCode:
     if not isinstance(value, str):
         return ScannedCode(printable(_describe(value)), len(_describe(value)), None, Problem.NOT_TEXT)
@@ -79,7 +86,8 @@ def normalise(value: object) -> ScannedCode:
 def _trim(text: str) -> str:
     """Drop whitespace and control characters around the code; a leading GS is GS1's FNC1 and stays."""
     start, end = 0, len(text)
-    while start < end and (text[start].isspace() or (_CONTROL.match(text[start]) and text[start] != GS)):
+    # str.isspace() counts GS (and FS, RS, US) as whitespace, so test for it first.
+    while start < end and text[start] != GS and (text[start].isspace() or _CONTROL.match(text[start])):
         start += 1
     while end > start and (text[end - 1].isspace() or _CONTROL.match(text[end - 1])):
         end -= 1

@@ -35,7 +35,9 @@ def start_sim() -> Iterator[Callable[..., SimulatorHandle]]:
         handle.stop()
 
 
-def top_params(method: str, *, secret: str = "topsecret", sign_method: str = "md5", **extra: Any) -> dict[str, str]:
+def top_params(
+    method: str, *, secret: str = "topsecret", sign_method: str = "md5", **extra: Any
+) -> dict[str, str]:
     params = {
         "method": method,
         "app_key": "12345678",
@@ -51,6 +53,11 @@ def top_params(method: str, *, secret: str = "topsecret", sign_method: str = "md
 
 
 @pytest.fixture
+def signed_top_params() -> Callable[..., dict[str, str]]:
+    return top_params
+
+
+@pytest.fixture
 def top_call() -> Callable[..., requests.Response]:
     def call(url: str, method: str, **extra: Any) -> requests.Response:
         return requests.post(f"{url}/router/rest", data=top_params(method, **extra), timeout=5)
@@ -58,7 +65,9 @@ def top_call() -> Callable[..., requests.Response]:
     return call
 
 
-def pdd_params(api: str, *, secret: str = "pddsecret", timestamp: int | None = None, **extra: Any) -> dict[str, str]:
+def pdd_params(
+    api: str, *, secret: str = "pddsecret", timestamp: int | None = None, **extra: Any
+) -> dict[str, str]:
     params = {
         "type": api,
         "client_id": "pddclient",
@@ -70,6 +79,11 @@ def pdd_params(api: str, *, secret: str = "pddsecret", timestamp: int | None = N
     }
     params["sign"] = gateway_sign(params, secret)
     return params
+
+
+@pytest.fixture
+def signed_pdd_params() -> Callable[..., dict[str, str]]:
+    return pdd_params
 
 
 @pytest.fixture
@@ -92,7 +106,9 @@ class Receiver:
         self.received: list[dict[str, Any]] = []
         self.answer = answer or (lambda request: Response(json.dumps({"status": "ok"}), 200))
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
 

@@ -49,7 +49,10 @@ def test_fault_applies_to_the_next_n_matching_calls_only(sim):
 
 
 def test_server_error_pages(sim):
-    requests.post(f"{sim.url}/__sim/faults", json=[{"kind": "server_error"}, {"kind": "server_error", "status": 503, "body": "empty"}])
+    requests.post(
+        f"{sim.url}/__sim/faults",
+        json=[{"kind": "server_error"}, {"kind": "server_error", "status": 503, "body": "empty"}],
+    )
     first = requests.post(sim.url + WECOM, json=TEXT)
     assert first.status_code == 502
     assert first.content == (
@@ -119,3 +122,10 @@ def test_two_simulators_run_side_by_side(start_sim):
     first, second = start_sim(taobao.start), start_sim(taobao.start)
     assert first.port != second.port
     assert requests.get(f"{second.url}/__sim/health").ok
+
+
+def test_bad_control_input_is_a_400_not_a_crash(start_sim):
+    top = start_sim(taobao.start)
+    answer = requests.post(f"{top.url}/__sim/orders/generate", json={"count": "many"})
+    assert answer.status_code == 400 and "bad request" in answer.json()["error"]
+    assert requests.post(f"{top.url}/__sim/faults", data=b"{not json").status_code == 400

@@ -37,5 +37,14 @@ def test_package_marker() -> None:
     ids=lambda changes: "-".join(f"{key}={value}" for key, value in changes.items()),
 )
 def test_unprintable_content_is_refused(changes: dict[str, object]) -> None:
-    with pytest.raises(LabelContentError):
+    with pytest.raises(LabelContentError) as raised:
         make_content(**changes)
+    assert raised.value.code in {"LABEL_CONTENT_INVALID", "LABEL_BARCODE_DATA_INVALID"}
+    assert isinstance(raised.value, ValueError)
+
+
+def test_content_error_explains_itself_in_both_languages() -> None:
+    with pytest.raises(LabelContentError) as raised:
+        make_content(package_no=3, package_count=2)
+    assert raised.value.message("zh-CN") == "面单字段 package_no 无效:3/2 超出 1..总件数"
+    assert raised.value.message("en") == "Label field package_no is invalid: 3/2 is outside 1..package_count"

@@ -47,6 +47,7 @@ def test_dots_per_mm() -> None:
         ({"dpi": 600}, "resolution"),
         ({"dpi": "203"}, "resolution"),
         ({"dpi": True}, "resolution"),
+        ({"dpi": 203.0}, "resolution"),
     ],
 )
 def test_unsupported_values_are_refused_with_a_value_error(changes: dict[str, object], message: str) -> None:
@@ -58,3 +59,12 @@ def test_unsupported_values_are_refused_with_a_value_error(changes: dict[str, ob
 def test_module_width_of_an_unsupported_dpi_is_refused() -> None:
     with pytest.raises(LabelProfileError):
         module_width_mm(600)
+
+
+def test_profile_error_has_a_stable_code_and_both_languages() -> None:
+    with pytest.raises(LabelProfileError) as raised:
+        PrinterProfile(dpi=600)
+    error = raised.value
+    assert error.code == "LABEL_PROFILE_UNSUPPORTED"
+    assert error.message("zh-CN") == "不支持的打印机分辨率:600(支持:203, 300)"
+    assert error.message("en") == "Unsupported printer resolution 600 (supported: 203, 300)"

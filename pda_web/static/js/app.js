@@ -1,0 +1,382 @@
+/** app.js — the PDA page: badge login → station → one scan screen. Modules meet on the bus; every pack
+ * action goes through the ordered, persistent outbox; the screen draws the server's last answer. */
+import { AuthExpired, createApi, NetworkError } from './api.js';
+import { bus } from './bus.js';
+import { feedbackLog, signal, unlockAudio } from './feedback.js';
+import { getLocale, initI18n, setLocale, t } from './i18n.js';
+import { Outbox } from './outbox.js';
+import { installRealtime } from './realtime.js';
+import { attachScanbox } from './scanbox.js';
+import * as saved from './session.js';
+import { openOutboxStore } from './store.js';
+import { h, newId } from './util.js';
+import { confirmDialog, dismissForScan, initDialogs, manualEntryDialog, modal, overrideDialog, showAlarm } from './views/dialogs.js';
+import { renderPack, startTicker } from './views/pack.js';
+import { findStation, renderStations } from './views/stations.js';
+
+const PATHS = {
+  scan: '/api/v1/pack/scan',
+  complete: '/api/v1/pack/complete',
+  undo: '/api/v1/pack/undo',
+  abandon: '/api/v1/pack/abandon',
+  override: '/api/v1/pack/gift-override',
+};
+const SCREENS = ['login', 'stations', 'pack'];
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  session: null,
+  station: null,
+  stations: [],
+  stationError: null,
+  screen: null,
+  answer: null,
+  answerSeq: 0,
+  receivedAt: Date.now(),
+  message: null,
+  versions: {},
+};
+const api = createApi({ getToken: () => state.session?.token, getLocale });
+let scanbox = null;
+let outbox = null;
+let popScreenHandler = null;
+
+// ---- screens -------------------------------------------------------------------------------------
+
+function show(screen) {
+  state.screen = screen;
+  for (const id of SCREENS) $(`screen-${id}`).hidden = id !== screen;
+  document.body.dataset.screen = screen;
+  popScreenHandler?.();
+  popScreenHandler = scanbox.pushHandler(SCAN_HANDLERS[screen]);
+  scanbox.reset();
+  redraw();
+}
+
+function redraw() {
+  $('scan-label').textContent = t(`scan.label.${state.screen}`);
+  $('manual-btn').hidden = state.screen !== 'pack';
+  $('who').textContent = state.session ? (state.session.display_name ?? state.session.user?.name ?? '') : '';
+  $('logout-btn').hidden = !state.session;
+  const chip = $('station-chip');
+  chip.hidden = !(state.station && state.screen === 'pack');
+  chip.textContent = state.station ? state.station.code : '';
+  chip.classList.toggle('warn', !!state.station && !state.station.printer);
+  $('lang-btn').textContent = t('top.other_language');
+  drawQueueBadge();
+  if (state.screen === 'stations') drawStations();
+  if (state.screen === 'pack') drawPack();
+}
+
+function drawQueueBadge() {
+  const badge = $('queue-badge');
+  const count = outbox?.count ?? 0;
+  const offline = !!outbox?.offline;
+  badge.hidden = !(offline || count > 1);
+  badge.dataset.state = offline ? 'offline' : 'sending';
+  badge.textContent = offline ? t('queue.offline', { count }) : t('queue.sending', { count });
+  document.body.classList.toggle('busy', count > 0);
+}
+
+function drawStations() {
+  renderStations({ stations: state.stations, lastCode: saved.lastStationCode(), onPick: pickStation, error: state.stationError });
+}
+
+function drawPack() {
+  const code = state.station?.code;
+  const pending = (outbox?.records() ?? []).filter((r) => r.body.station === code);
+  renderPack({
+    answer: state.answer,
+    receivedAt: state.receivedAt,
+    pending: outbox?.offline || pending.length > 1 ? pending : [],
+    station: state.station,
+    message: state.message,
+  });
+  $('no-printer').hidden = !state.station || !!state.station.printer;
+}
+
+// ---- login ---------------------------------------------------------------------------------------
+
+function setLoginNotice(text) {
+  $('login-error').textContent = text ?? '';
+  $('login-error').hidden = !text;
+}
+
+async function login(credentials) {
+  setLoginNotice(null);
+  let res;
+  try {
+    res = await api.post('/api/v1/auth/login', { ...credentials, device_id: saved.deviceId() }, { auth: false });
+  } catch (err) {
+    if (err instanceof NetworkError) {
+      signal('warning');
+      setLoginNotice(t('login.offline'));
+    } else {
+      signal('error');
+      showAlarm({ title: t('login.failed'), message: err.body?.message ?? t('login.failed'), code: err.body?.code ?? `HTTP ${err.status}` });
+    }
+    return;
+  }
+  state.session = { token: res.token, expires_at: res.expires_at, user: res.user, display_name: res.display_name };
+  saved.saveSession(state.session);
+  signal('success');
+  outbox.resume();
+  await enterStations();
+}
+
+function onAuthExpired() {
+  state.session = null;
+  state.station = null;
+  saved.clearSession();
+  outbox.pause();
+  bus.emit('session:ended', {});
+  show('login');
+  setLoginNotice(t('login.expired'));
+  signal('warning');
+}
+
+async function logout() {
+  const go = () => {
+    api.post('/api/v1/auth/logout', {}).catch(() => {});
+    onAuthExpired();
+    setLoginNotice(null);
+  };
+  const count = outbox.count;
+  confirmDialog({
+    title: t('logout.title'),
+    message: count ? t('logout.pending', { count }) : t('logout.text'),
+    confirmLabel: t('top.logout'),
+    tone: count ? 'danger' : 'primary',
+    onConfirm: go,
+  });
+}
+
+// ---- stations ------------------------------------------------------------------------------------
+
+async function enterStations() {
+  state.station = null;
+  state.stationError = null;
+  state.stations = saved.loadStations();
+  show('stations');
+  try {
+    state.stations = await api.get('/api/v1/stations');
+    saved.saveStations(state.stations);
+  } catch (err) {
+    if (err instanceof AuthExpired) return onAuthExpired();
+    state.stationError = t(err instanceof NetworkError ? 'station.offline' : 'station.load_failed');
+  }
+  if (state.screen === 'stations') drawStations();
+}
+
+function pickStation(station) {
+  if (station.printer) return enterPack(station);
+  signal('warning');
+  modal({
+    title: t('station.no_printer_title'),
+    tone: 'danger',
+    body: [h('p', { class: 'dialog-text big' }, t('station.no_printer_text', { code: station.code }))],
+    buttons: [
+      { label: t('station.pick_other'), kind: 'secondary', role: 'cancel', onClick: (close) => close() },
+      { label: t('station.use_anyway'), kind: 'danger', role: 'confirm', onClick: (close) => { close(); enterPack(station); } },
+    ],
+  });
+}
+
+// ---- packing -------------------------------------------------------------------------------------
+
+async function enterPack(station) {
+  state.station = station;
+  saved.saveStation(station);
+  const cached = saved.loadAnswer(station.code);
+  state.answer = cached?.answer ?? null;
+  state.receivedAt = cached?.received_at ?? Date.now();
+  state.message = null;
+  show('pack');
+  bus.emit('session:changed', { token: state.session?.token, user: state.session?.user, station: station.code, locale: getLocale() });
+  if (!outbox.count) await refreshState();
+}
+
+/** Re-read the station's pack from the server (after entering, a realtime event, a reconnect). */
+async function refreshState() {
+  if (!state.station || !state.session) return;
+  const seq = state.answerSeq;
+  try {
+    const answer = await api.get(`/api/v1/pack/state?station=${encodeURIComponent(state.station.code)}`);
+    if (seq === state.answerSeq && !outbox.count) setAnswer(answer);
+  } catch (err) {
+    if (err instanceof AuthExpired) onAuthExpired();
+  }
+}
+
+function setAnswer(answer) {
+  state.answer = answer;
+  state.answerSeq += 1;
+  state.receivedAt = Date.now();
+  saved.saveAnswer(state.station.code, answer);
+  drawPack();
+}
+
+function queue(kind, body, readAt = new Date().toISOString()) {
+  outbox.add({ kind, body, read_at: readAt, user: state.session?.user?.name ?? null });
+  if (outbox.offline) signal('queued');
+  if (state.screen === 'pack') drawPack();
+}
+
+function packBody(extra = {}) {
+  return { station: state.station.code, client_scan_id: newId(), ...extra };
+}
+
+function onPackScan(scan) {
+  queue('scan', { station: state.station.code, code: scan.code, client_scan_id: scan.client_scan_id, device_id: saved.deviceId() }, scan.read_at);
+}
+
+function onAnswer({ answer, entry }) {
+  if (!answer) return;
+  const scanned = entry.kind === 'scan' ? entry.body.code : null;
+  if (state.station && entry.body.station === state.station.code) {
+    state.answer = answer;
+    state.answerSeq += 1;
+    state.receivedAt = Date.now();
+    saved.saveAnswer(state.station.code, answer);
+  }
+  const severity = answer.result === 'rejected' ? 'error' : (answer.severity ?? 'success');
+  state.message = { text: answer.message ?? '', severity };
+  signal(answer.sound ?? (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'success'));
+  if (answer.result === 'rejected') showAlarm({ message: answer.message, code: answer.code, scanned });
+  if (state.screen === 'pack') drawPack();
+}
+
+function onFailed({ entry, error }) {
+  signal('error');
+  const scanned = entry.kind === 'scan' ? entry.body.code : null;
+  const code = error.body?.code ?? (error.status ? `HTTP ${error.status}` : error.name);
+  showAlarm({ message: error.body?.message ?? t('error.not_processed'), code, scanned });
+}
+
+/** Socket.IO events carry a version `v` per subject; an older or repeated one is ignored. */
+function isNewer(key, payload) {
+  if (typeof payload?.v !== 'number') return true;
+  if (payload.v <= (state.versions[key] ?? -Infinity)) return false;
+  state.versions[key] = payload.v;
+  return true;
+}
+
+function wireRealtime() {
+  bus.on('realtime:connected', () => refreshState());
+  bus.on('realtime:pack_progress', (p) => {
+    if (p?.station === state.station?.code && isNewer(`pack:${p.station}`, p)) refreshState();
+  });
+  bus.on('realtime:order_updated', (p) => {
+    const number = state.answer?.order?.order_number;
+    if (number && p?.order_number === number && isNewer(`order:${number}`, p)) refreshState();
+  });
+  bus.on('realtime:alert_raised', (p) => {
+    if (!isNewer(`alert:${p?.id ?? ''}`, p)) return;
+    state.message = { text: p?.message ?? p?.title ?? t('alert.generic'), severity: 'warning' };
+    signal('warning');
+    if (state.screen === 'pack') drawPack();
+  });
+}
+
+// ---- wiring --------------------------------------------------------------------------------------
+
+const SCAN_HANDLERS = {
+  login: (scan) => login({ badge: scan.code }),
+  stations: (scan) => {
+    const station = findStation(state.stations, scan.code);
+    if (station) return pickStation(station);
+    signal('error');
+    showAlarm({ message: t('station.unknown', { code: scan.code }), code: 'UNKNOWN_STATION', scanned: scan.code });
+  },
+  pack: onPackScan,
+};
+
+function wireButtons() {
+  $('show-password').addEventListener('click', () => {
+    $('password-form').hidden = false;
+    $('show-password').hidden = true;
+    $('password-form').elements.username.focus();
+  });
+  $('password-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const form = ev.currentTarget.elements;
+    const username = form.username.value.trim();
+    const password = form.password.value;
+    if (username && password) login({ username, password });
+  });
+  $('lang-btn').addEventListener('click', async () => {
+    await setLocale(getLocale() === 'zh-CN' ? 'en' : 'zh-CN');
+    redraw();
+  });
+  $('logout-btn').addEventListener('click', logout);
+  $('station-chip').addEventListener('click', () => enterStations());
+  $('manual-btn').addEventListener('click', () => manualEntryDialog({ onCode: onPackScan }));
+  $('btn-undo').addEventListener('click', () => queue('undo', packBody()));
+  $('btn-complete').addEventListener('click', () => queue('complete', packBody()));
+  $('btn-abandon').addEventListener('click', () =>
+    confirmDialog({
+      title: t('abandon.title'),
+      message: t('abandon.text'),
+      confirmLabel: t('action.abandon'),
+      onConfirm: () => queue('abandon', packBody()),
+    }),
+  );
+  $('btn-override').addEventListener('click', () =>
+    overrideDialog({ onSubmit: ({ lead_badge, reason }) => queue('override', packBody({ lead_badge, reason })) }),
+  );
+}
+
+function registerServiceWorker() {
+  // Service workers need a secure origin (HTTPS or localhost); on plain http the page still works
+  // online and the outbox still persists, only the offline start is missing.
+  if (!('serviceWorker' in navigator) || !document.body.dataset.sw) return;
+  navigator.serviceWorker.register(document.body.dataset.sw, { scope: document.body.dataset.swScope }).catch((err) => {
+    console.warn('service worker not registered', err);
+  });
+}
+
+async function start() {
+  await initI18n();
+  $('device-id').textContent = saved.deviceId();
+  scanbox = attachScanbox($('scanbox'), {
+    onScan: (scan) => {
+      dismissForScan();
+      bus.emit('scan:read', scan);
+    },
+    onKey: unlockAudio,
+  });
+  document.addEventListener('pointerdown', unlockAudio, true);
+  initDialogs(scanbox);
+  outbox = new Outbox({ store: await openOutboxStore(), send: (r) => api.post(PATHS[r.kind], r.body), bus });
+  bus.on('outbox:changed', () => {
+    drawQueueBadge();
+    if (state.screen === 'pack') drawPack();
+  });
+  bus.on('pack:answer', onAnswer);
+  bus.on('outbox:failed', onFailed);
+  bus.on('auth:expired', onAuthExpired);
+  wireButtons();
+  wireRealtime();
+  startTicker();
+  await outbox.load();
+  installRealtime(bus);
+  window.__pda = { bus, state, outbox, feedbackLog, scanbox, refreshState };
+  state.session = saved.loadSession();
+  const station = saved.loadStation();
+  if (!state.session) {
+    outbox.pause();
+    show('login');
+  } else if (station) {
+    await enterPack(station);
+    outbox.kick();
+  } else {
+    await enterStations();
+  }
+  registerServiceWorker();
+  document.body.dataset.ready = 'yes';
+}
+
+start().catch((err) => {
+  console.error(err);
+  document.body.dataset.ready = 'failed';
+});

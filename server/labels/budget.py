@@ -1,0 +1,59 @@
+"""A courier with a wall-clock budget: the pack station waits this long for a waybill, then moves on.
+
+The connector's own timeouts (connect, read, its one in-place retry after a lost reply) can add up to
+far more than a packer should wait, so the call runs in a helper thread and the caller stops waiting
+when the budget is spent. Running out of budget is an unknown outcome, exactly like a read timeout: the
+call may still create the waybill, and the retry (a job) asks again with the same package ref."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from server.integrations.http import IntegrationError, Outcome
+from server.integrations.ports import CourierPort, Waybill, WaybillRequest
+
+T = TypeVar("T")
+BUDGET_EXCEEDED = "budget_exceeded"
+
+
+class BudgetedCourier:
+    """Wraps any `CourierPort`; raises `IntegrationError(retryable, unknown_outcome=True)` past `seconds`."""
+
+    def __init__(self, inner: CourierPort, seconds: float) -> None:
+        self.inner = inner
+        self.seconds = seconds
+        self.courier_code = inner.courier_code
+
+    def request_waybill(self, package_ref: str, order: WaybillRequest) -> Waybill:
+        return self._within(lambda: self.inner.request_waybill(package_ref, order))
+
+    def cancel_waybill(self, tracking_number: str) -> None:
+        self._within(lambda: self.inner.cancel_waybill(tracking_number))
+
+    def _within(self, call: Callable[[], T]) -> T:
+        done = threading.Event()
+        box: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = call()
+            except BaseException as exc:  # handed over to the waiting thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+        # A daemon thread: an abandoned call finishes (or times out in the connector) on its own.
+        threading.Thread(target=run, name=f"courier-{self.courier_code}", daemon=True).start()
+        if not done.wait(self.seconds):
+            raise IntegrationError(
+                self.courier_code,
+                Outcome.RETRYABLE,
+                BUDGET_EXCEEDED,
+                f"no answer within {self.seconds:g}s",
+                unknown_outcome=True,
+            )
+        if "error" in box:
+            raise box["error"]  # type: ignore[misc]
+        return box["value"]  # type: ignore[return-value]

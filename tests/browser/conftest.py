@@ -1,0 +1,51 @@
+"""Browser fixtures: one headless Chromium and one FAKE pack API per session, and a fresh context (a
+412×915 handheld with empty storage) per test. Helpers live in helpers.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.browser.fake_pack_api import FakePackApi
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, new_context, open_pda
+
+expect.set_options(timeout=8000)
+
+
+@pytest.fixture(scope="session")
+def fake_api() -> Iterator[FakePackApi]:
+    api = FakePackApi().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required for the browser tests (run `make system-deps`): {CHROMIUM}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(chromium: Browser, fake_api: FakePackApi) -> Iterator[BrowserContext]:
+    fake_api.reset()
+    ctx = new_context(chromium, fake_api)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    """The PDA page, loaded and ready; fails the test on any uncaught JavaScript error."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    open_pda(page)
+    yield page
+    assert errors == [], f"JavaScript errors on the page: {errors}"

@@ -1,0 +1,1 @@
+"""Tests of the loopback simulators of the outside systems."""

@@ -1,0 +1,74 @@
+"""`packline worker [queues…]` and `packline cron`: the RQ entry points (registered on import by server.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+
+from redis import Redis
+from rq import Worker
+from rq.cron import CronScheduler
+
+from server.config import Settings
+from workers import context, queues
+from workers.failures import resolve
+from workers.schedule import SCHEDULE, Periodic, validate
+
+log = logging.getLogger("packline.workers")
+
+# server.cli loads this module from `_load_plugins` and owns the command registry. It is looked up, not
+# imported statically: server.cli's own lazily imported commands (serve → app → api, pda_web) would
+# otherwise count as workers importing the web adapters, which the adapter-independence contract forbids.
+command = importlib.import_module("server.cli").command
+
+
+def _configure_worker(p: argparse.ArgumentParser) -> None:
+    p.add_argument("queues", nargs="*", help=f"queues in priority order (default: {' '.join(queues.ALL)})")
+    p.add_argument("--burst", action="store_true", help="work until the queues are empty, then exit")
+
+
+def _redis(settings: Settings) -> Redis | None:
+    if not settings.redis_url:
+        print("PACKLINE_REDIS_URL is not set: in the embedded mode jobs run inside `packline serve`")
+        return None
+    return Redis.from_url(settings.redis_url)
+
+
+@command("worker", "run an RQ worker (with RQ's scheduler for retry backoff)", _configure_worker)
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    connection = _redis(settings)
+    if connection is None:
+        return 2
+    names = queues.validate(args.queues or list(queues.ALL))
+    # Built here, used in the forked work horses: context disposes the pool after each fork.
+    context.configure(context.build_runtime(settings))
+    worker = Worker(names, connection=connection)
+    worker.work(burst=args.burst, with_scheduler=True)
+    return 0
+
+
+def build_cron(connection: Redis, schedule: list[Periodic] | None = None) -> CronScheduler:
+    entries = SCHEDULE if schedule is None else schedule
+    validate(entries)
+    cron = CronScheduler(connection=connection)
+    for entry in entries:
+        cron.register(
+            resolve(entry.func),
+            queue_name=entry.queue,
+            args=entry.args,
+            interval=entry.interval,
+            cron=entry.cron,
+            job_timeout=entry.timeout,
+            name=entry.name,
+        )
+    return cron
+
+
+@command("cron", "enqueue the periodic jobs of workers/schedule.py (run exactly one)")
+def cmd_cron(_args: argparse.Namespace, settings: Settings) -> int:
+    connection = _redis(settings)
+    if connection is None:
+        return 2
+    build_cron(connection).start()
+    return 0
