@@ -29,9 +29,17 @@ def draw_icon(size: int, *, maskable: bool) -> Image.Image:
     d.rounded_rectangle(box, radius=size * 0.04, fill=AMBER)
     # The package's tape.
     mid = (box[0] + box[2]) / 2
-    d.rectangle([mid - size * 0.035, box[1], mid + size * 0.035, box[1] + (box[3] - box[1]) * 0.28], fill=(180, 110, 0, 255))
+    d.rectangle(
+        [mid - size * 0.035, box[1], mid + size * 0.035, box[1] + (box[3] - box[1]) * 0.28],
+        fill=(180, 110, 0, 255),
+    )
     # A white label with a barcode.
-    label = [box[0] + size * 0.07, box[1] + (box[3] - box[1]) * 0.38, box[2] - size * 0.07, box[3] - size * 0.06]
+    label = [
+        box[0] + size * 0.07,
+        box[1] + (box[3] - box[1]) * 0.38,
+        box[2] - size * 0.07,
+        box[3] - size * 0.06,
+    ]
     d.rounded_rectangle(label, radius=size * 0.02, fill=WHITE)
     modules = sum(BARS)
     inner = [label[0] + size * 0.03, label[1] + size * 0.025, label[2] - size * 0.03, label[3] - size * 0.025]

@@ -18,7 +18,9 @@ from server.api import (
     meta_routes,
     metrics_routes,
     orders_routes,
+    handover_routes,
     pack_routes,
+    shipping_routes,
     stations_routes,
     webhooks_routes,
 )
@@ -33,6 +35,7 @@ API_BLUEPRINTS = [auth_routes.blp, orders_routes.blp, live_routes.blp, stations_
 API_BLUEPRINTS += [alerts_routes.blp, webhooks_routes.blp, imports_routes.blp]
 API_BLUEPRINTS += [cs_routes.blp, metrics_routes.blp]
 API_BLUEPRINTS += [labels_routes.blp, labels_routes.stations_blp]
+API_BLUEPRINTS += [shipping_routes.blp, handover_routes.blp]
 
 API_DESCRIPTION = """Packline's REST API for PDAs, lead screens, customer service and integrations.
 

@@ -130,7 +130,7 @@ def _redact(url: str) -> str:
 
 def _load_plugins() -> None:
     # Subcommands that live next to their adapters (worker, cron, sim, import) register on import.
-    for module in ("workers.cli", "simulators.cli", "server.imports.cli"):
+    for module in ("workers.cli", "simulators.cli", "server.imports.cli", "server.alerts.cli"):
         try:
             __import__(module)
         except ModuleNotFoundError as exc:

@@ -107,6 +107,11 @@ class Settings:
     # Delay compensation coupon amounts "HOURS_LATE:AMOUNT" (CNY), e.g. late < 24 h -> 5, >= 24 h -> 10.
     delay_coupon_rules: tuple[str, ...] = ("0:5", "24:10")
     metrics_max_range_days: int = 366
+    # --- dock: packages, weighing, handover manifest ---
+    package_allowance_g: int = 80  # packaging (box, filler, label) on top of the goods' weight
+    weight_tolerance_g: int = 50  # a reading within max(grams, percent of expected) passes
+    weight_tolerance_percent: int = 10
+    manifest_rows_per_page: int = 25
 
     @property
     def embedded(self) -> bool:

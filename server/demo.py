@@ -30,7 +30,30 @@ def prepare_demo(settings: Settings, *, orders: int) -> Runtime:
     return rt
 
 
+def start_simulators(settings: Settings) -> Settings:
+    """The outside systems on loopback, with new platform orders arriving every few seconds."""
+    from simulators import runner
+
+    urls = runner.start_all(initial_orders=40, seed=2026)
+    runner.start_flow(interval=5.0, per_tick=2)
+    log.info("simulators: %s", ", ".join(f"{k}={v}" for k, v in sorted(urls.items())))
+    mapping = {
+        "taobao": "taobao_base_url",
+        "pdd": "pdd_base_url",
+        "kingdee": "kingdee_base_url",
+        "wms": "wms_base_url",
+        "courier": "courier_base_url",
+        "robots": "dingtalk_base_url",
+    }
+    changes: dict[str, object] = {field: urls[name] for name, field in mapping.items() if name in urls}
+    if "robots" in urls:
+        changes["wecom_base_url"] = urls["robots"]
+    return settings.with_(**{k: getattr(settings, k) or v for k, v in changes.items()})
+
+
 def run_demo(settings: Settings, *, orders: int, serve: bool, simulators: bool) -> int:
+    if simulators:
+        settings = start_simulators(settings)
     rt = prepare_demo(settings, orders=orders)
     print_accounts(settings)
     if not serve:

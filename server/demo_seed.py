@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from server.accounts.services import create_user
 from server.catalog.models import Channel, Product, ProductBarcode, PromotionRule, Shop, Station, Warehouse
+from server.integrations.ports import Waybill, WaybillRequest
+from server.labels.printing import print_label
 from server.orders.addresses import AddressInput
 from server.orders.holds import place_hold
 from server.orders.ingest import IngestLine, IngestOrder, ingest_order
@@ -105,6 +107,26 @@ CITIES = [
     ("湖北省", "武汉市", "洪山区"),
 ]
 STREETS = ["文三路", "学院路", "人民路", "解放路", "中山路", "建国路", "科技园南路", "望京街"]
+
+
+class SeedCourier:
+    """Issues plausible ZTO waybills offline so the seeded history needs no courier (demo data only)."""
+
+    courier_code = "ZTO"
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+
+    def request_waybill(self, package_ref: str, order: WaybillRequest) -> Waybill:
+        rng = self._rng
+        return Waybill(
+            tracking_number=f"7310{rng.randint(10**9, 10**10 - 1)}",
+            routing_code=f"{rng.randint(100, 999)}-H{rng.randint(10, 99)} {rng.randint(1, 99):02d}",
+            consolidation=rng.choice(["杭州转运", "上海转运", "沪西"]),
+        )
+
+    def cancel_waybill(self, tracking_number: str) -> None:
+        return None
 
 
 def seed_reference(session: Session, catalog: list[object]) -> None:
@@ -274,11 +296,17 @@ def _walk(session: Session, order: object, target: OrderStatus, start: datetime,
     for step in path:
         at = at + timedelta(minutes=rng.randint(5, 90))
         if step == OrderStatus.PRINTED:
-            order.tracking_number = f"7310{rng.randint(10**9, 10**10 - 1)}"  # type: ignore[attr-defined]
-            order.courier_code = "ZTO"  # type: ignore[attr-defined]
-            order.routing_code = f"{rng.randint(100, 999)}-H{rng.randint(10, 99)} {rng.randint(1, 99):02d}"  # type: ignore[attr-defined]
-            order.tracking_assigned_at = at  # type: ignore[attr-defined]
-            order.label_version = 1  # type: ignore[attr-defined]
+            # The real print path (waybill record, print row, picking → printed), with an offline courier.
+            print_label(
+                session,
+                order,  # type: ignore[arg-type]
+                SeedCourier(rng),
+                station="PK01",
+                client_request_id=f"seed-{order.order_number}",  # type: ignore[attr-defined]
+                actor="user:packer.hz1",
+                now=at,
+            )
+            continue
         if step in (OrderStatus.PACKED,) and order.gift is not None:  # type: ignore[attr-defined]
             order.gift.status = "packed"  # type: ignore[attr-defined]
             order.gift.packed_at = at  # type: ignore[attr-defined]

@@ -33,8 +33,15 @@ def localize_value(value: object, locale: str) -> object:
 
 
 def define(code: str, zh: str, en: str) -> str:
-    """Register the two texts of a message code; returns the code so modules can keep it as a constant."""
-    _CATALOG[code] = {"zh-CN": zh, "en": en}
+    """Register the two texts of a message code; returns the code so modules can keep it as a constant.
+
+    Two packages defining the same code with different texts would silently overwrite each other, so
+    that is refused; define it once and import the constant."""
+    texts = {"zh-CN": zh, "en": en}
+    existing = _CATALOG.get(code)
+    if existing is not None and existing != texts:
+        raise ValueError(f"message code {code!r} is already defined with other texts")
+    _CATALOG[code] = texts
     return code
 
 

@@ -12,5 +12,6 @@ from server.labels import models as label_models  # noqa: F401 - waybill request
 from server.metrics import models as metric_models  # noqa: F401 - KPI daily rollups
 from server.orders import models as order_models
 from server.scanning import models as scanning_models  # noqa: F401 - pack sessions, scan events
+from server.shipping import models as shipping_models  # noqa: F401 - packages, handover, interceptions
 
 __all__ = ["Base", "accounts_models", "catalog_models", "order_models"]

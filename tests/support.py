@@ -18,6 +18,8 @@ from server.demo_seed import DEMO_USERS, seed_reference, seed_users
 from server.orders.addresses import AddressInput
 from server.orders.ingest import IngestLine, IngestOrder, ingest_order
 from server.orders.models import Order
+from server.integrations.ports import Waybill, WaybillRequest
+from server.labels.printing import print_label
 from server.orders.transitions import apply_transition
 from simulators.catalog import ALL_PRODUCTS
 
@@ -98,6 +100,39 @@ def ingest_command(**overrides: Any) -> IngestOrder:
     return IngestOrder(**values)
 
 
+class FakeCourier:
+    """A recording fake of our own CourierPort: issues sequential tracking numbers, records cancels."""
+
+    courier_code = "ZTO"
+
+    def __init__(self) -> None:
+        self.issued: dict[str, Waybill] = {}
+        self.cancelled: list[str] = []
+
+    def request_waybill(self, package_ref: str, order: WaybillRequest) -> Waybill:
+        if package_ref not in self.issued:
+            self.issued[package_ref] = Waybill(f"7310{next(_counter):010d}", "300-H12 09", "杭州转运")
+        return self.issued[package_ref]
+
+    def cancel_waybill(self, tracking_number: str) -> None:
+        self.cancelled.append(tracking_number)
+
+
+def print_first_label(
+    session: Session, order: Order, *, station: str = "PK01", now: datetime | None = None
+) -> None:
+    """Print the order's label as a station would (moves picking → printed)."""
+    print_label(
+        session,
+        order,
+        FakeCourier(),
+        station=station,
+        client_request_id=uuid.uuid4().hex,
+        actor="user:packer.hz1",
+        now=now or clock.now(),
+    )
+
+
 def make_order(
     session: Session, status: str = "paid", *, now: datetime | None = None, **overrides: Any
 ) -> Order:
@@ -118,10 +153,9 @@ def make_order(
     path = ["picking", "printed", "packed", "shipped", "delivered"]
     if status in path:
         for step in path[: path.index(status) + 1]:
-            if step == "printed" and order.tracking_number is None:
-                order.tracking_number = f"7310{next(_counter):010d}"
-                order.courier_code = "ZTO"
-                order.label_version = 1
+            if step == "printed":
+                print_first_label(session, order, now=now)
+                continue
             apply_transition(session, order, step, actor="test", source_system="test", reason=None, now=now)
     elif status in ("refunded", "cancelled"):
         apply_transition(session, order, status, actor="test", source_system="test", reason=None, now=now)

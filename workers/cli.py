@@ -42,7 +42,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     names = queues.validate(args.queues or list(queues.ALL))
     # Built here, used in the forked work horses: context disposes the pool after each fork.
-    context.configure(context.build_runtime(settings))
+    rt = context.build_runtime(settings)
+    context.configure(rt)
+    context.warm_up(rt)
     worker = Worker(names, connection=connection)
     worker.work(burst=args.burst, with_scheduler=True)
     return 0

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server.i18n import define, pick_locale
 from server.orders.messages import STATUS_LABELS
@@ -120,3 +122,12 @@ def render(kind: str, params: Mapping[str, Any], locale: str = "zh-CN", *, stati
 def severity_label(severity: str, locale: str = "zh-CN") -> str:
     zh, en = SEVERITY_LABELS.get(severity, (severity, severity))
     return en if pick_locale(locale) == "en" else zh
+
+
+def local_time(value: datetime, tz: str | None, fmt: str = "%m-%d %H:%M") -> str:
+    """A moment as the warehouse's wall clock shows it (its time zone, Asia/Shanghai if unknown)."""
+    try:
+        zone = ZoneInfo(tz or "Asia/Shanghai")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("Asia/Shanghai")
+    return value.astimezone(zone).strftime(fmt)

@@ -69,9 +69,10 @@ class RobotTarget(Base):
     """A DingTalk or WeCom group robot of one warehouse. `url`, `key` and `secret` are credentials: never logged."""
 
     __tablename__ = "robot_targets"
+    __table_args__ = (UniqueConstraint("warehouse_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), index=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
     kind: Mapped[str] = mapped_column(String(16))  # dingtalk | wecom
     name: Mapped[str] = mapped_column(String(64))  # what logs and screens call it instead of the URL
     # Either the full webhook URL as copied from the robot's settings page, or just its token/key

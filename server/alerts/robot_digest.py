@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.alerts.messages import SEVERITIES, SEVERITY_RANK, render, severity_label
+from server.alerts.messages import SEVERITIES, SEVERITY_RANK, local_time, render, severity_label
 from server.alerts.models import Alert, RobotDelivery, RobotDigest, RobotTarget
 from server.catalog.models import Warehouse
 from server.i18n import pick_locale
@@ -29,9 +30,10 @@ log = logging.getLogger("packline.alerts")
 DIGEST_JOB = "workers.jobs.alerts.send_robot_digest"
 
 MAX_ALERTS_PER_DIGEST = 200
-# How long a robot rests after each outcome that sends the alerts again later (seconds).
-PAUSE_AFTER = {"throttled": {"dingtalk": 600, "wecom": 60}, "retryable": 60, "auth": 600}
-RETRY_LATER = frozenset(PAUSE_AFTER)
+# How long a robot rests after each outcome that sends the alerts again later (seconds): DingTalk locks
+# a robot for 10 minutes after the 21st message in a minute, WeCom counts per minute.
+PAUSE_AFTER = {("throttled", "dingtalk"): 600, ("throttled", "wecom"): 60, ("retryable", ""): 60, ("auth", ""): 600}
+RETRY_LATER = frozenset(outcome for outcome, _ in PAUSE_AFTER)
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,7 @@ def finish_digest(session: Session, claim: DigestClaim, result: SendOutcome, *, 
     if result.outcome in RETRY_LATER:
         # Not delivered: release the alerts so the next digest carries them, and let the robot rest.
         session.execute(delete(RobotDelivery).where(RobotDelivery.digest_id == claim.digest_id))
-        pause = PAUSE_AFTER[result.outcome]
-        seconds = pause[claim.endpoint.kind] if isinstance(pause, dict) else pause
+        seconds = PAUSE_AFTER.get((result.outcome, claim.endpoint.kind)) or PAUSE_AFTER[(result.outcome, "")]
         values["next_send_at"] = now + timedelta(seconds=seconds)
     session.execute(update(RobotTarget).where(RobotTarget.id == claim.target_id).values(**values))
     session.flush()
@@ -127,7 +128,7 @@ def digest_text(alerts: list[Alert], target: RobotTarget, now: datetime) -> tupl
     place = target.warehouse.code if en else target.warehouse.name
     title = f"Packline alerts ({len(alerts)})" if en else f"Packline 告警 {len(alerts)} 条"
     header = f"### {title} · {place}\n"
-    footer = f"\n> {_local(now, target.warehouse.timezone)}"
+    footer = "\n> " + local_time(now, target.warehouse.timezone, "%Y-%m-%d %H:%M")
     budget = MARKDOWN_MAX_BYTES - len((header + footer).encode()) - 120  # room for the "and N more" line
     lines: list[str] = []
     used = 0
@@ -160,10 +161,7 @@ def _insert_deliveries(session: Session, digest_id: int, target_id: int, alert_i
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the alerts this digest won (both dialects)."""
     if not alert_ids:
         return set()
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert: Any = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     rows = [{"alert_id": a, "target_id": target_id, "digest_id": digest_id} for a in alert_ids]
     stmt = (
         insert(RobotDelivery)
@@ -173,10 +171,3 @@ def _insert_deliveries(session: Session, digest_id: int, target_id: int, alert_i
     )
     return set(session.scalars(stmt))
 
-
-def _local(value: datetime, tz: str | None) -> str:
-    try:
-        zone = ZoneInfo(tz or "Asia/Shanghai")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("Asia/Shanghai")
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -69,7 +69,7 @@ def raise_alert(
         if row is None:
             raise NotFound("order", order_id=order_id)
         order_number, warehouse_id = row
-        values.setdefault("order_number", order_number)
+        values["order_number"] = order_number  # the order itself names it, whatever the caller passed
     if warehouse_code is not None:
         warehouse_id = session.scalar(select(Warehouse.id).where(Warehouse.code == warehouse_code))
         if warehouse_id is None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from server.alerts.messages import local_time
 from server.alerts.models import Alert
 from server.alerts.services import raise_alert, resolve_alert
 from server.alerts.stations import station_holding
@@ -72,6 +72,8 @@ def check_no_tracking(session: Session, *, now: datetime, minutes: int, limit: i
         .limit(limit)
     )
     for order_id, printed_at, warehouse in session.execute(stuck).all():
+        if printed_at is None:  # excluded by the query; keeps the type checker honest
+            continue
         waited = int((now - printed_at).total_seconds() // 60)
         raised = raise_alert(
             session,
@@ -103,6 +105,8 @@ def check_overdue(session: Session, *, now: datetime, limit: int = 500) -> Watch
         .limit(limit)
     )
     for order_id, status, ship_by, warehouse, tz in session.execute(late).all():
+        if ship_by is None:
+            continue
         raised = raise_alert(
             session,
             kind="overdue",
@@ -110,7 +114,7 @@ def check_overdue(session: Session, *, now: datetime, limit: int = 500) -> Watch
             warehouse_code=warehouse,
             order_id=order_id,
             dedupe_key=overdue_key(order_id),
-            params={"status": status, "ship_by": _local(ship_by, tz), "ship_by_utc": ship_by},
+            params={"status": status, "ship_by": local_time(ship_by, tz), "ship_by_utc": ship_by},
             now=now,
             station=station_holding(session, order_id),
         )
@@ -136,10 +140,3 @@ def _count(created: bool, events: list[DomainEvent], warehouse: str, result: Wat
         result.events.extend(events)
         result.warehouses.add(warehouse)
 
-
-def _local(value: datetime, tz: str | None) -> str:
-    try:
-        zone = ZoneInfo(tz or "Asia/Shanghai")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("Asia/Shanghai")
-    return value.astimezone(zone).strftime("%m-%d %H:%M")

@@ -153,10 +153,14 @@ class ServiceTokens(MethodView):
         }
 
 
+class RevokedSchema(Schema):
+    revoked = fields.Integer(metadata={"description": "How many tokens were revoked"})
+
+
 @blp.route("/devices/<device_id>/revoke")
 class RevokeDevice(MethodView):
     @requires(blp, Role.ADMIN, Role.LEAD)
-    @blp.response(200, Schema.from_dict({"revoked": fields.Integer()})())
+    @blp.response(200, RevokedSchema)
     def post(self, device_id: str) -> dict[str, int]:
         """A lost PDA: revoke every token issued to it or used to log in on it."""
         with runtime().work() as work:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask_smorest import Api
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server import i18n
@@ -91,10 +91,27 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(OperationalError)
-    @app.errorhandler(DBAPIError)
-    def _database(error: Exception) -> tuple[dict[str, Any], int, dict[str, str]]:
+    @app.errorhandler(InterfaceError)
+    def _database_down(error: Exception) -> tuple[dict[str, Any], int, dict[str, str]]:
         log.warning("database unavailable: %s", type(error).__name__)
         return error_body("DATABASE_UNAVAILABLE"), 503, {"Retry-After": "5"}
+
+    @app.errorhandler(DataError)
+    def _bad_data(error: Exception) -> tuple[dict[str, Any], int]:
+        # e.g. a NUL byte PostgreSQL refuses: the input is wrong, the database is fine.
+        return error_body("INVALID_INPUT", {"reason": "value not storable"}), 400
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(error: Exception) -> tuple[dict[str, Any], int]:
+        log.info("integrity conflict: %s", type(error.__cause__ or error).__name__)
+        return error_body("CONFLICT"), 409
+
+    @app.errorhandler(DBAPIError)
+    def _other_db_error(error: Exception) -> tuple[dict[str, Any], int]:
+        if isinstance(getattr(error, "orig", None), ValueError):  # psycopg refuses NUL bytes with ValueError
+            return error_body("INVALID_INPUT", {"reason": "value not storable"}), 400
+        log.exception("database error")
+        return error_body("INTERNAL_ERROR"), 500
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[dict[str, Any], int]:

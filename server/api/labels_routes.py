@@ -9,22 +9,32 @@ from urllib.parse import quote, urlencode
 from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import clock
 from server.accounts.roles import Role
 from server.api.auth import check_warehouse, current_principal, requires, runtime
+from server.api.labels_schemas import (
+    DocumentArgs,
+    LabelStatusSchema,
+    PrinterArgs,
+    PrinterOutSchema,
+    PrintOutSchema,
+    PrintSchema,
+    ReprintSchema,
+    ScanOutSchema,
+    ScanSchema,
+)
 from server.catalog.models import Warehouse
 from server.errors import InvalidInput
+from server.i18n import Localized
 from server.integrations.factory import Connectors, NotConfigured
-from server.integrations.ports import CourierPort, Waybill, WaybillRequest
-from server.labels import documents, printing
-from server.labels.budget import BudgetedCourier
+from server.integrations.ports import CourierPort
+from server.labels import documents, gate, printing, prints
+from server.labels.budget import BudgetedCourier, LazyCourier
 from server.labels.print_messages import CourierNotConfigured
-from server.labels.profiles import FORMATS
-from server.labels.render import RenderedLabel
+from server.labels.render import MEDIA_TYPES, RenderedLabel
 from server.labels.stations import printer_for
 from server.orders import queries
 from server.orders.messages import UNKNOWN_WAREHOUSE
@@ -37,107 +47,20 @@ stations_blp = Blueprint(
 PACKING = (Role.PACKER, Role.LEAD)
 # app.extensions key of the web process's Connectors (built on first use; tests put fakes there).
 CONNECTORS_KEY = "packline.connectors"
-_DOCUMENTS = {fmt: {} for fmt in ("application/pdf", "image/png", "image/svg+xml", "application/x-zpl")}
+_DOCUMENTS: dict[str, dict[str, Any]] = {media: {} for media in MEDIA_TYPES.values()}
 
 
-class FormatArgs(Schema):
-    format = fields.String(load_default=None, validate=validate.OneOf(FORMATS))
-
-
-class PrinterArgs(FormatArgs):
-    warehouse = fields.String(
-        load_default=None, metadata={"description": "Only for callers without a warehouse"}
-    )
-
-
-class DocumentArgs(FormatArgs):
-    station = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    version = fields.Integer(
-        load_default=None, metadata={"description": "Refuse unless this is the current version"}
-    )
-
-
-class PrintSchema(FormatArgs):
-    station = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    client_request_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-
-
-class ReprintSchema(FormatArgs):
-    station = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    client_request_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
-
-
-class PrinterOutSchema(Schema):
-    station = fields.String()
-    name = fields.String()
-    warehouse = fields.String()
-    format = fields.String(metadata={"description": "What to print now (the requested format, if any)"})
-    configured_format = fields.String()
-    fallback = fields.Boolean(metadata={"description": "True when printing another format than configured"})
-    size = fields.String()
-    dpi = fields.Integer()
-    media_type = fields.String()
-
-
-class PrintOutSchema(Schema):
-    print_status = fields.String(
-        metadata={"description": "printed | reprinted | duplicate | waybill_pending"}
-    )
-    tracking_number = fields.String(allow_none=True)
-    routing_code = fields.String(allow_none=True)
-    label_version = fields.Integer()
-    document_url = fields.String(allow_none=True)
-    count = fields.Integer(allow_none=True, metadata={"description": "1 = first print, 2.. = reprints"})
-    printed_at = fields.DateTime(allow_none=True)
-
-
-class LabelStateSchema(Schema):
-    version = fields.Integer()
-    tracking_number = fields.String(allow_none=True)
-    routing_code = fields.String(allow_none=True)
-    waybill_status = fields.String(allow_none=True, metadata={"description": "pending | issued | failed"})
-    outdated = fields.Boolean()
-    printed = fields.Boolean()
-    printed_at = fields.DateTime(allow_none=True)
-    station = fields.String(allow_none=True)
-    print_count = fields.Integer()
-
-
-class LabelStatusSchema(Schema):
-    order_number = fields.String()
-    status = fields.String()
-    holds = fields.List(fields.String())
-    label = fields.Nested(LabelStateSchema)
-
-
-class _LazyCourier:
-    """Resolved on first use: printing a label that already has its waybill needs no courier at all."""
-
-    def __init__(self, code: str) -> None:
-        self._code = code
-        self._courier: CourierPort | None = None
-
-    def _get(self) -> CourierPort:
-        if self._courier is None:
-            rt = runtime()
-            connectors = current_app.extensions.setdefault(CONNECTORS_KEY, Connectors(rt.settings))
-            try:
-                inner = connectors.courier(self._code)
-            except NotConfigured as exc:
-                raise CourierNotConfigured(self._code) from exc
-            self._courier = BudgetedCourier(inner, rt.settings.label_waybill_budget_ms / 1000)
-        return self._courier
-
-    @property
-    def courier_code(self) -> str:
-        return self._get().courier_code
-
-    def request_waybill(self, package_ref: str, order: WaybillRequest) -> Waybill:
-        return self._get().request_waybill(package_ref, order)
-
-    def cancel_waybill(self, tracking_number: str) -> None:
-        self._get().cancel_waybill(tracking_number)
+def _station_courier(code: str) -> CourierPort:
+    """The process's connector for `code`, behind the station's wait budget."""
+    rt = runtime()
+    connectors = current_app.extensions.get(CONNECTORS_KEY)
+    if connectors is None:
+        connectors = current_app.extensions.setdefault(CONNECTORS_KEY, Connectors(rt.settings))
+    try:
+        inner = connectors.courier(code)
+    except NotConfigured as exc:
+        raise CourierNotConfigured(code) from exc
+    return BudgetedCourier(inner, rt.settings.label_waybill_budget_ms / 1000)
 
 
 def _scoped_order(session: Session, order_number: str) -> Order:
@@ -211,9 +134,8 @@ class StationPrinter(MethodView):
 
 def _warehouse_id(session: Session, code: str | None) -> int:
     if not code:
-        raise InvalidInput(
-            "INVALID_INPUT", field="warehouse", reason="required for callers without a warehouse"
-        )
+        reason = Localized("没有所属仓库的账号须指定仓库", "required for callers without a warehouse")
+        raise InvalidInput("INVALID_INPUT", field="warehouse", reason=reason)
     found = session.scalar(select(Warehouse.id).where(Warehouse.code == code))
     if found is None:
         raise InvalidInput(UNKNOWN_WAREHOUSE, warehouse=code)
@@ -272,7 +194,7 @@ class PrintLabel(MethodView):
             result = printing.print_label(
                 work.session,
                 order,
-                _LazyCourier(order.courier_code or runtime().settings.label_default_courier),
+                LazyCourier(order.courier_code or runtime().settings.label_default_courier, _station_courier),
                 station=body["station"],
                 client_request_id=body["client_request_id"],
                 actor=principal.actor,
@@ -320,10 +242,29 @@ class LabelStatus(MethodView):
         """What the PDA shows: label version, tracking number, whether (where, when) it was printed."""
         with runtime().read() as session:
             order = _scoped_order(session, order_number)
-            state = printing.label_status(session, order)
+            state = prints.label_status(session, order)
             return {
                 "order_number": order.order_number,
                 "status": order.status,
                 "holds": sorted({h.kind for h in order.open_holds}),
                 "label": state,
             }
+
+
+@blp.route("/<order_number>/label/scan")
+class ScanLabel(MethodView):
+    @requires(blp, *PACKING)
+    @blp.arguments(ScanSchema)
+    @blp.response(200, ScanOutSchema)
+    def post(self, body: dict[str, Any], order_number: str) -> dict[str, Any]:
+        """Check a scanned label barcode against the current label; after an address change, scanning the
+        newly printed label releases the `address_changed` hold."""
+        principal = current_principal()
+        with runtime().work() as work:
+            order = _scoped_order(work.session, order_number)
+            scan = gate.scan_label(
+                work.session, order, body["code"], body["station"], principal.actor, clock.now()
+            )
+            work.publish(scan.events)
+            holds = sorted({h.kind for h in order.open_holds})
+            return {"matches": scan.matches, "released": scan.released, "holds": holds}

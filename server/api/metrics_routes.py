@@ -49,6 +49,19 @@ class RollupArgs(Schema):
     end = fields.Date(load_default=None)
 
 
+class DimensionsSchema(Schema):
+    warehouses = fields.List(fields.Dict())
+    channels = fields.List(fields.Dict())
+    shops = fields.List(fields.Dict())
+    brands = fields.List(fields.String())
+    by = fields.List(fields.Dict(), metadata={"description": "Drill-down dimensions and their names"})
+
+
+class RollupResultSchema(Schema):
+    days = fields.Integer(metadata={"description": "(day, scope) pairs recomputed"})
+    cells = fields.Integer()
+
+
 class DashboardSchema(Schema):
     start = fields.String()
     end = fields.String()
@@ -119,12 +132,7 @@ class Export(MethodView):
 @blp.route("/dimensions")
 class Dimensions(MethodView):
     @requires(blp, *READERS)
-    @blp.response(
-        200,
-        Schema.from_dict(
-            {k: fields.List(fields.Raw()) for k in ("warehouses", "channels", "shops", "brands", "by")}
-        )(),
-    )
+    @blp.response(200, DimensionsSchema)
     def get(self) -> Any:
         """Values for the dashboard's selectors: warehouses (a lead's own only), channels, shops, brands."""
         principal = current_principal()
@@ -137,7 +145,7 @@ class Dimensions(MethodView):
 class Rollup(MethodView):
     @requires(blp, Role.ADMIN)
     @blp.arguments(RollupArgs)
-    @blp.response(200, Schema.from_dict({"days": fields.Integer(), "cells": fields.Integer()})())
+    @blp.response(200, RollupResultSchema)
     def post(self, args: dict[str, Any]) -> dict[str, int]:
         """Run the daily rollup now (the worker runs it every 5 minutes): recent days, or start..end (backfill)."""
         rt = runtime()

@@ -42,7 +42,7 @@ def parse_rules(specs: tuple[str, ...] | list[str]) -> list[CouponRule]:
     for spec in specs:
         hours, sep, amount = spec.partition(":")
         try:
-            rule = CouponRule(int(hours), Decimal(amount))
+            rule = CouponRule(int(hours), Decimal(amount).quantize(Decimal("0.01")))
         except (ValueError, InvalidOperation):
             raise ValueError(f"delay coupon rule {spec!r} is not HOURS:AMOUNT") from None
         if not sep or rule.min_late_hours < 0 or rule.amount <= 0:

@@ -122,5 +122,4 @@ def _record(
             matches=matches,
             latency_ms=round(latency, 3),
         )
-    )
-    session.flush()
+    )  # written by the caller's commit: bookkeeping is not part of the latency it records

@@ -40,15 +40,16 @@ def import_file(rt: Runtime, request: ImportRequest) -> ImportReport:
     kind = file_kind(request.file_name)
     mapping = load_mapping(request.mapping or rt.settings.import_mapping)
     digest = hashlib.sha256(request.data).hexdigest()
-    report = ImportReport(request.file_name, digest, mapping.name, started_at=clock.now())
+    started = clock.now()
+    report = ImportReport(request.file_name, digest, mapping.name, started_at=started)
     with rt.work() as work:
         prior = runs.completed_run(work.session, digest, mapping.name)
         if prior is not None and not request.force:
-            report.status, report.duplicate_of, report.finished_at = "duplicate", prior.id, report.started_at
+            report.status, report.duplicate_of, report.finished_at = "duplicate", prior.id, started
             report.issues.append(RowIssue(None, None, messages.ALREADY_IMPORTED, {"run_id": prior.id}, level="skipped"))
             run = runs.start_run(work.session, report, actor=request.actor, status="duplicate")
             report.run_id = run.id
-            runs.finish_run(work.session, run.id, report, now=report.started_at)
+            runs.finish_run(work.session, run.id, report, now=started)
             return report
         report.run_id = runs.start_run(work.session, report, actor=request.actor).id
     try:
@@ -60,9 +61,9 @@ def import_file(rt: Runtime, request: ImportRequest) -> ImportReport:
         report.status = "failed"
         raise
     finally:
-        report.finished_at = clock.now()
+        report.finished_at = finished = clock.now()
         with rt.work() as work:
-            runs.finish_run(work.session, report.run_id, report, now=report.finished_at)
+            runs.finish_run(work.session, report.run_id, report, now=finished)
     return report
 
 

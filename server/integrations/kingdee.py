@@ -5,7 +5,8 @@ Implements `ErpPort`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from server.integrations.http import (
@@ -45,10 +46,15 @@ class KingdeeConnector:
         lcid: int = 2052,
         org_number: str = "100",
         timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        settle_seconds: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.http = HttpClient(SYSTEM, base_url, timeouts)
         self.acct_id, self.username, self.password, self.lcid = acct_id, username, password, lcid
         self.org_number = org_number
+        # How long a Save whose reply was lost may still take on the other side: as long again as we waited.
+        self.settle_seconds = timeouts.read if settle_seconds is None else settle_seconds
+        self._sleep = sleep
         self._logged_in = False
 
     # --- session --------------------------------------------------------------------------------------------
@@ -131,8 +137,11 @@ class KingdeeConnector:
         return ErpBill(bill_id=int(fid), bill_no=str(bill_no), status=str(status), created=False)
 
     def save_outstock(self, bill: OutstockBill) -> ErpBill:
-        """Look up by reference first (an earlier attempt may have saved before dying); after a lost reply,
-        look up again before the one further Save."""
+        """Save has no idempotency key, so: look up by reference first (an earlier attempt may have saved
+        before dying). After a lost reply, give a Save that may still be running on the other side time to
+        land, then look again; if it is still not there, the error goes up and the caller's retry comes
+        back here later, looking up before it saves again. Saving again at once would duplicate the bill
+        whenever the first request was merely slow."""
         existing = self.find_outstock(bill.reference)
         if existing is not None:
             return existing
@@ -141,10 +150,11 @@ class KingdeeConnector:
         except IntegrationError as exc:
             if not exc.unknown_outcome:
                 raise
+            self._sleep(self.settle_seconds)
             existing = self.find_outstock(bill.reference)
             if existing is not None:
                 return existing
-            return self._save(bill)
+            raise
 
     def _save(self, bill: OutstockBill) -> ErpBill:
         model = {

@@ -118,7 +118,7 @@ PDD_LOGISTICS_IDS: dict[str, int] = {
 
 
 # --- WMS (Qimen-style) §3 ------------------------------------------------------------------------------------
-# processStatus → the Packline status it proves; None = "accepted, nothing to compare yet".
+# processStatus → the Packline status it proves; None = in the WMS's hands, nothing proven yet.
 WMS_TO_PACKLINE: dict[str, str | None] = {
     "NEW": None,
     "ACCEPT": None,
@@ -143,7 +143,7 @@ def wms_platform_code(channel: str) -> str:
 
 def wms_agrees(packline_status: str, wms_status: str | None) -> bool | None:
     """Only hard contradictions count: the WMS and the bench may each be a step ahead in the warehouse
-    flow. None = not comparable (unknown to the WMS, or accepted without progress)."""
+    flow. None = not comparable (the WMS does not know the order, or answers a status no table knows)."""
     if wms_status is None or wms_status not in WMS_TO_PACKLINE:
         return None
     proven = WMS_TO_PACKLINE[wms_status]

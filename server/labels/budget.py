@@ -1,4 +1,5 @@
-"""A courier with a wall-clock budget: the pack station waits this long for a waybill, then moves on.
+"""Couriers for the pack station: one with a wall-clock budget (the station waits this long for a waybill,
+then moves on) and one built lazily.
 
 The connector's own timeouts (connect, read, its one in-place retry after a lost reply) can add up to
 far more than a packer should wait, so the call runs in a helper thread and the caller stops waiting
@@ -57,3 +58,24 @@ class BudgetedCourier:
         if "error" in box:
             raise box["error"]  # type: ignore[misc]
         return box["value"]  # type: ignore[return-value]
+
+
+class LazyCourier:
+    """A courier built on first use: printing a label whose waybill exists needs no courier at all, so
+    a courier that is down or not configured must not stop it."""
+
+    def __init__(self, courier_code: str, build: Callable[[str], CourierPort]) -> None:
+        self.courier_code = courier_code
+        self._build = build
+        self._courier: CourierPort | None = None
+
+    def _get(self) -> CourierPort:
+        if self._courier is None:
+            self._courier = self._build(self.courier_code)
+        return self._courier
+
+    def request_waybill(self, package_ref: str, order: WaybillRequest) -> Waybill:
+        return self._get().request_waybill(package_ref, order)
+
+    def cancel_waybill(self, tracking_number: str) -> None:
+        self._get().cancel_waybill(tracking_number)

@@ -10,10 +10,10 @@ from server.errors import Conflict
 from server.labels import print_messages as pm
 from server.labels.models import WaybillStatus
 from server.labels.order_facts import gift_lines, label_content
-from server.labels.printing import last_print
+from server.labels.prints import last_print
+from server.labels.records import current_version, is_outdated, label_record
 from server.labels.render import RenderedLabel, render_gift_slip, render_label
 from server.labels.stations import StationPrinter
-from server.labels.waybills import current_version, is_outdated, label_record
 from server.orders.models import Order
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.errors import Rejected
 from server.events import DomainEvent
 from server.labels import print_messages as pm
-from server.labels.models import LabelPrint
-from server.labels.waybills import current_version, is_outdated, label_record
+from server.labels.prints import last_print
+from server.labels.records import current_version, is_outdated, label_record
 from server.orders.holds import release_holds_of_kind
 from server.orders.models import Hold, Order
 from server.orders.states import HoldKind
@@ -31,7 +30,7 @@ def label_gate(session: Session, order: Order, station: str | None = None) -> No
     `LABEL_OUTDATED` when that label carries an address the order no longer has."""
     record = label_record(session, order)
     version = current_version(order)
-    if record is None or not order.tracking_number or _latest_print(session, order, version) is None:
+    if record is None or not order.tracking_number or last_print(session, order.id, version) is None:
         raise Rejected(
             pm.LABEL_NOT_PRINTED, order_number=order.order_number, version=version, station=station
         )
@@ -52,7 +51,7 @@ def scan_label(
     if hold is None:
         return LabelScan(True, False)
     record = label_record(session, order)
-    printed = _latest_print(session, order, current_version(order))
+    printed = last_print(session, order.id, current_version(order))
     if record is None or is_outdated(order, record) or printed is None or printed.at < hold.placed_at:
         return LabelScan(True, False)
     reason = (
@@ -75,11 +74,3 @@ def confirm_label_scan(
 
 def _open_address_hold(order: Order) -> Hold | None:
     return next((h for h in order.open_holds if h.kind == HoldKind.ADDRESS_CHANGED), None)
-
-
-def _latest_print(session: Session, order: Order, version: int) -> LabelPrint | None:
-    return session.scalars(
-        select(LabelPrint)
-        .where(LabelPrint.order_id == order.id, LabelPrint.label_version == version)
-        .order_by(LabelPrint.at.desc(), LabelPrint.id.desc())
-    ).first()

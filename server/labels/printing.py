@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,8 +15,10 @@ from server.integrations.ports import CourierPort
 from server.labels import print_messages as pm
 from server.labels.followups import FollowUp, request_waybill_followup
 from server.labels.models import LabelPrint, PrintKind, WaybillRecord, WaybillStatus
+from server.labels.prints import by_client_request, first_print, print_count
+from server.labels.records import current_version, is_outdated, label_record
 from server.labels.stations import StationPrinter, printer_for
-from server.labels.waybills import current_version, ensure_waybill, is_outdated, label_record
+from server.labels.waybills import ensure_waybill
 from server.orders.events import order_updated
 from server.orders.messages import HOLD_LABELS, ORDER_ON_HOLD, STATUS_LABELS, localized, localized_list
 from server.orders.models import Order
@@ -50,19 +51,6 @@ class PrintResult:
     error: DomainError | None = None
 
 
-@dataclass(frozen=True)
-class LabelStatus:
-    version: int
-    tracking_number: str | None
-    routing_code: str | None
-    waybill_status: str | None
-    outdated: bool
-    printed: bool
-    printed_at: datetime | None
-    station: str | None
-    print_count: int
-
-
 def print_label(
     session: Session,
     order: Order,
@@ -77,7 +65,7 @@ def print_label(
     """First print of the current label version. Idempotent per `client_request_id`; a second first print
     with another id is `LABEL_ALREADY_PRINTED` (a reprint needs a reason)."""
     printer = printer_for(session, order.warehouse_id, station, fmt)
-    replay = _by_client_request(session, order.id, client_request_id)
+    replay = by_client_request(session, order.id, client_request_id)
     if replay is not None:
         return _result(PrintStatus.DUPLICATE, order, printer, replay)
     _check_printable(order)
@@ -102,15 +90,19 @@ def print_label(
             jobs=jobs,
             error=error,
         )
-    first = _first_print(session, order.id, record.label_version)
+    # Waiting for the waybill lock may have waited for a twin of this request: look again.
+    replay = by_client_request(session, order.id, client_request_id)
+    if replay is not None:
+        return _result(PrintStatus.DUPLICATE, order, printer, replay)
+    first = first_print(session, order.id, record.label_version)
     if first is not None:
         raise _already_printed(order, first)
     row = _print_row(order, record, printer, actor, now, PrintKind.PRINT, 1, client_request_id, None)
     if not _try_insert(session, row):
-        replay = _by_client_request(session, order.id, client_request_id)
+        replay = by_client_request(session, order.id, client_request_id)
         if replay is not None:
             return _result(PrintStatus.DUPLICATE, order, printer, replay)
-        raise _already_printed(order, _first_print(session, order.id, record.label_version))
+        raise _already_printed(order, first_print(session, order.id, record.label_version))
     events = list(outcome.events)
     if order.status == OrderStatus.PICKING:
         reason = f"label v{record.label_version} printed at {printer.station.code}"
@@ -136,51 +128,26 @@ def reprint_label(
     """Another copy of a label already printed, with who, where and why; `count` numbers the copies."""
     printer = printer_for(session, order.warehouse_id, station, fmt)
     if client_request_id:
-        replay = _by_client_request(session, order.id, client_request_id)
+        replay = by_client_request(session, order.id, client_request_id)
         if replay is not None:
             return _result(PrintStatus.DUPLICATE, order, printer, replay)
     _check_state(order)
     record = label_record(session, order)
-    printed = record is not None and _first_print(session, order.id, record.label_version) is not None
+    printed = record is not None and first_print(session, order.id, record.label_version) is not None
     if record is None or record.status != WaybillStatus.ISSUED or not printed:
         raise Rejected(pm.LABEL_NOT_PRINTED, order_number=order.order_number, version=current_version(order))
     if is_outdated(order, record):
         raise Conflict(pm.LABEL_OUTDATED, order_number=order.order_number, version=record.label_version)
     for _ in range(REPRINT_ATTEMPTS):
-        count = _print_count(session, order.id, record.label_version) + 1
+        count = print_count(session, order.id, record.label_version) + 1
         row = _print_row(
             order, record, printer, actor, now, PrintKind.REPRINT, count, client_request_id, reason
         )
         if _try_insert(session, row):
             return _result(PrintStatus.REPRINTED, order, printer, row, [_printed_event(order, row)])
-        if client_request_id and (replay := _by_client_request(session, order.id, client_request_id)):
+        if client_request_id and (replay := by_client_request(session, order.id, client_request_id)):
             return _result(PrintStatus.DUPLICATE, order, printer, replay)
     raise Conflict("CONFLICT", order_number=order.order_number)
-
-
-def label_status(session: Session, order: Order) -> LabelStatus:
-    record = label_record(session, order)
-    version = record.label_version if record is not None else order.label_version
-    last = last_print(session, order.id, version)
-    return LabelStatus(
-        version=version,
-        tracking_number=order.tracking_number,
-        routing_code=order.routing_code,
-        waybill_status=record.status if record is not None else None,
-        outdated=record is not None and is_outdated(order, record),
-        printed=last is not None,
-        printed_at=last.at if last is not None else None,
-        station=last.station if last is not None else None,
-        print_count=last.count if last is not None else 0,
-    )
-
-
-def last_print(session: Session, order_id: int, version: int) -> LabelPrint | None:
-    return session.scalars(
-        select(LabelPrint)
-        .where(LabelPrint.order_id == order_id, LabelPrint.label_version == version)
-        .order_by(LabelPrint.count.desc())
-    ).first()
 
 
 # --- internals ---------------------------------------------------------------------------------------------
@@ -200,33 +167,6 @@ def _check_printable(order: Order) -> None:
     kinds = sorted({h.kind for h in order.open_holds} - {HoldKind.ADDRESS_CHANGED.value})
     if kinds:
         raise Rejected(ORDER_ON_HOLD, holds=kinds, hold_labels=localized_list(HOLD_LABELS, kinds))
-
-
-def _by_client_request(session: Session, order_id: int, client_request_id: str) -> LabelPrint | None:
-    return session.scalars(
-        select(LabelPrint).where(
-            LabelPrint.order_id == order_id, LabelPrint.client_request_id == client_request_id
-        )
-    ).first()
-
-
-def _first_print(session: Session, order_id: int, version: int) -> LabelPrint | None:
-    return session.scalars(
-        select(LabelPrint).where(
-            LabelPrint.order_id == order_id, LabelPrint.label_version == version, LabelPrint.count == 1
-        )
-    ).first()
-
-
-def _print_count(session: Session, order_id: int, version: int) -> int:
-    return int(
-        session.scalar(
-            select(func.coalesce(func.max(LabelPrint.count), 0)).where(
-                LabelPrint.order_id == order_id, LabelPrint.label_version == version
-            )
-        )
-        or 0
-    )
 
 
 def _print_row(

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.alerts.services import resolve_by_key
@@ -26,23 +25,15 @@ from server.integrations.ports import CourierPort, Waybill
 from server.labels import print_messages as pm
 from server.labels.models import CancelStatus, WaybillRecord, WaybillStatus
 from server.labels.order_facts import current_address_version, waybill_request
+from server.labels.records import current_record, current_version, insert_record, is_outdated, new_record
 from server.orders.events import order_updated
 from server.orders.messages import CONCURRENT_UPDATE, STATUS_LABELS, localized
-from server.orders.models import AddressVersion, Order
+from server.orders.models import Order
 from server.orders.states import OrderStatus
 
 # Where a label may be bought or replaced: after packing it is on the parcel, after shipping it is gone.
 LABEL_STATES = frozenset({OrderStatus.PAID, OrderStatus.PICKING, OrderStatus.PRINTED, OrderStatus.PACKED})
 SYSTEM_ACTOR = "system:labels"
-
-
-def idempotency_key(order_number: str, label_version: int) -> str:
-    return f"{order_number}-L{label_version}"
-
-
-def current_version(order: Order) -> int:
-    """The label version being worked on; 1 before any label exists (`label_version` 0)."""
-    return max(order.label_version, 1)
 
 
 @dataclass(frozen=True)
@@ -78,26 +69,6 @@ def check_label_state(order: Order) -> None:
         )
 
 
-def current_record(session: Session, order: Order, *, lock: bool = False) -> WaybillRecord | None:
-    """The request of the current label version. An order that got its tracking number elsewhere (an
-    import, older data) is adopted as an issued request, so voiding and printing treat it alike."""
-    record = _find(session, order.id, current_version(order), lock=lock)
-    if record is None and _has_outside_waybill(order):
-        record = _insert(session, _adopted(order))
-    return record
-
-
-def label_record(session: Session, order: Order) -> WaybillRecord | None:
-    """Read-only `current_record`: an adopted waybill comes back unsaved."""
-    record = _find(session, order.id, current_version(order), lock=False)
-    return _adopted(order) if record is None and _has_outside_waybill(order) else record
-
-
-def is_outdated(order: Order, record: WaybillRecord) -> bool:
-    """The label was asked for an address the order no longer has."""
-    return record.address_version < current_address_version(order)
-
-
 def ensure_waybill(
     session: Session, order: Order, courier: CourierPort, *, actor: str, now: datetime
 ) -> WaybillOutcome:
@@ -115,7 +86,7 @@ def ensure_waybill(
             )
         record = current_record(session, order, lock=True)  # someone else replaced it meanwhile
     if record is None:
-        record = _insert(session, _new_record(order, courier.courier_code, actor, now))
+        record = insert_record(session, new_record(order, courier.courier_code, actor, now))
     if record.status == WaybillStatus.ISSUED:
         return WaybillOutcome(record, WaybillStatus.ISSUED)
     return _ask(session, order, record, courier, actor, now)
@@ -181,77 +152,6 @@ def retry_failed_cancels(session: Session, order: Order, courier: CourierPort, n
 
 
 # --- internals ---------------------------------------------------------------------------------------------
-def _find(session: Session, order_id: int, version: int, *, lock: bool) -> WaybillRecord | None:
-    query = select(WaybillRecord).where(
-        WaybillRecord.order_id == order_id, WaybillRecord.label_version == version
-    )
-    if lock:
-        # FOR UPDATE serialises askers on PostgreSQL; SQLite serialises every writer (BEGIN IMMEDIATE).
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return session.scalars(query).first()
-
-
-def _insert(session: Session, record: WaybillRecord) -> WaybillRecord:
-    """Insert, or — when a concurrent asker got there first — wait for it and lock its row instead."""
-    nested = session.begin_nested()
-    try:
-        session.add(record)
-        session.flush()
-    except IntegrityError:
-        nested.rollback()
-        existing = _find(session, record.order_id, record.label_version, lock=True)
-        if existing is None:
-            raise
-        return existing
-    nested.commit()
-    return record
-
-
-def _new_record(order: Order, courier_code: str, actor: str, now: datetime) -> WaybillRecord:
-    version = current_version(order)
-    return WaybillRecord(
-        order_id=order.id,
-        label_version=version,
-        idempotency_key=idempotency_key(order.order_number, version),
-        courier_code=courier_code,
-        address_version=current_address_version(order),
-        status=WaybillStatus.PENDING,
-        attempts=0,
-        requested_by=actor,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def _adopted(order: Order) -> WaybillRecord:
-    assigned = order.tracking_assigned_at or order.printed_at or order.created_at
-    known = [a.version for a in order.addresses if a.created_at <= assigned]
-    return WaybillRecord(
-        order_id=order.id,
-        label_version=order.label_version,
-        idempotency_key=idempotency_key(order.order_number, order.label_version),
-        courier_code=order.courier_code or "",
-        address_version=max(known, default=_first_address_version(order)),
-        status=WaybillStatus.ISSUED,
-        tracking_number=order.tracking_number,
-        routing_code=order.routing_code,
-        attempts=0,
-        requested_by="adopted",
-        created_at=assigned,
-        updated_at=assigned,
-        issued_at=assigned,
-    )
-
-
-def _has_outside_waybill(order: Order) -> bool:
-    return bool(order.tracking_number) and order.label_version >= 1
-
-
-def _first_address_version(order: Order) -> int:
-    versions: list[AddressVersion] = list(order.addresses)
-    return versions[0].version if versions else 0
-
-
 def _ask(
     session: Session, order: Order, record: WaybillRecord, courier: CourierPort, actor: str, now: datetime
 ) -> WaybillOutcome:

@@ -1,19 +1,29 @@
 """Per-day counts from event tables: exceptions intercepted (by source), gift omissions prevented, CS lookups.
 
-Each count is one `DailyCount` — a metric, a source and one query. Dock interceptions (holds that stop a
-ship at the handover) become part of "interceptions" by appending one `DailyCount` to `WAREHOUSE_COUNTS`;
-the rollup, the dashboard and the CSV pick it up from this list."""
+Each count is one `DailyCount` — a metric, a source and one query returning (warehouse id, time, key) of
+the events in a time range; events are bucketed into warehouse-local days here, distinct by key. Dock
+interceptions (holds that stop a ship at the handover) become part of "interceptions" by appending one
+`DailyCount` to `WAREHOUSE_COUNTS`; the rollup, the dashboard and the CSV pick it up from this list.
+
+One query per source covers a whole range (not one per day): `scan_events` has no index on its time, so
+each query is one scan of it — the rollup job pays it for three days every few minutes, the dashboard
+only for days the job has not rolled up."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.catalog.models import Warehouse
+from server.clock import local_day
 from server.cs.models import CsLookup
 from server.scanning.models import ScanEvent
 
@@ -21,64 +31,97 @@ INTERCEPTIONS = "interceptions"
 GIFT_OMISSIONS_PREVENTED = "gift_omissions_prevented"
 GLOBAL_SCOPE = "*"
 
+EventRows = Iterable[Any]  # rows of (warehouse id, when, what makes it distinct)
+
 
 @dataclass(frozen=True)
 class DailyCount:
     metric: str
     source: str
-    # (session, warehouse id, UTC start, UTC end) -> how many in that warehouse-local day
-    count: Callable[[Session, int, datetime, datetime], int]
+    # (session, UTC start, UTC end, warehouse ids) -> the events in that range
+    events: Callable[[Session, datetime, datetime, list[int]], EventRows]
 
     @property
     def name(self) -> str:
         return f"{self.metric}:{self.source}"
 
 
-def _orders_rejected_with(code: str) -> Callable[[Session, int, datetime, datetime], int]:
-    """Distinct orders a pack scan was rejected for with `code`: three rejected tries of the same held
+def _rejections(code: str) -> Callable[[Session, datetime, datetime, list[int]], EventRows]:
+    """Pack scans rejected with `code`, distinct per order and day: three rejected tries of the same held
     order are one interception, not three."""
 
-    def count(session: Session, warehouse_id: int, start: datetime, end: datetime) -> int:
-        return int(
-            session.scalar(
-                select(func.count(distinct(ScanEvent.order_id))).where(
-                    ScanEvent.code == code,
-                    ScanEvent.warehouse_id == warehouse_id,
-                    ScanEvent.created_at >= start,
-                    ScanEvent.created_at < end,
-                )
+    def events(session: Session, start: datetime, end: datetime, warehouse_ids: list[int]) -> EventRows:
+        return session.execute(
+            select(ScanEvent.warehouse_id, ScanEvent.created_at, ScanEvent.order_id).where(
+                ScanEvent.code == code,
+                ScanEvent.created_at >= start,
+                ScanEvent.created_at < end,
+                ScanEvent.warehouse_id.in_(warehouse_ids),
             )
-            or 0
         )
 
-    return count
+    return events
 
 
 WAREHOUSE_COUNTS: list[DailyCount] = [
-    DailyCount(INTERCEPTIONS, "pack_on_hold", _orders_rejected_with("ORDER_ON_HOLD")),
-    DailyCount(GIFT_OMISSIONS_PREVENTED, "pack_gift_required", _orders_rejected_with("GIFT_REQUIRED")),
+    DailyCount(INTERCEPTIONS, "pack_on_hold", _rejections("ORDER_ON_HOLD")),
+    DailyCount(GIFT_OMISSIONS_PREVENTED, "pack_gift_required", _rejections("GIFT_REQUIRED")),
 ]
 
 
-def metric_names(metric: str) -> list[str]:
-    return [c.name for c in WAREHOUSE_COUNTS if c.metric == metric]
+def warehouse_counts(
+    session: Session, warehouses: list[Warehouse], tzs: dict[str, ZoneInfo], start: datetime, end: datetime
+) -> dict[tuple[date, str], dict[str, float]]:
+    """{(local day, warehouse code): {count name: value}} for events in [start, end)."""
+    by_id = {w.id: w for w in warehouses}
+    out: dict[tuple[date, str], dict[str, float]] = defaultdict(dict)
+    for count in WAREHOUSE_COUNTS:
+        seen: set[tuple[date, str, object]] = set()
+        for warehouse_id, at, key in count.events(session, start, end, list(by_id)):
+            warehouse = by_id.get(warehouse_id or -1)
+            if warehouse is None:
+                continue
+            day = local_day(at, tzs[warehouse.code])
+            if (day, warehouse.code, key) in seen:
+                continue
+            seen.add((day, warehouse.code, key))
+            bucket = out[(day, warehouse.code)]
+            bucket[count.name] = bucket.get(count.name, 0.0) + 1
+    return dict(out)
 
 
-def warehouse_counts(session: Session, warehouse_id: int, start: datetime, end: datetime) -> dict[str, float]:
-    return {c.name: float(c.count(session, warehouse_id, start, end)) for c in WAREHOUSE_COUNTS}
+def empty_counts() -> dict[str, float]:
+    return {c.name: 0.0 for c in WAREHOUSE_COUNTS}
 
 
-def cs_lookup_stats(session: Session, start: datetime, end: datetime) -> dict[str, float]:
-    """Lookups of one day with their latency p50/p95 (nearest-rank), from the indexed `at` column."""
+def cs_lookup_stats(
+    session: Session, start: datetime, end: datetime, tz: ZoneInfo
+) -> dict[date, dict[str, float]]:
+    """Lookups per local day with their latency p50/p95 (nearest rank), from the indexed `at` column."""
+    latencies: dict[date, list[float]] = defaultdict(list)
+    found: dict[date, int] = defaultdict(int)
     rows = session.execute(
-        select(CsLookup.latency_ms, CsLookup.found).where(CsLookup.at >= start, CsLookup.at < end)
-    ).all()
-    latencies = sorted(float(r[0]) for r in rows)
+        select(CsLookup.at, CsLookup.latency_ms, CsLookup.found).where(
+            CsLookup.at >= start, CsLookup.at < end
+        )
+    )
+    for at, latency, was_found in rows:
+        day = local_day(at, tz)
+        latencies[day].append(float(latency))
+        found[day] += 1 if was_found else 0
+    return {day: _stats(sorted(values), found[day]) for day, values in latencies.items()}
+
+
+def empty_stats() -> dict[str, float]:
+    return _stats([], 0)
+
+
+def _stats(ordered: list[float], found: int) -> dict[str, float]:
     return {
-        "cs_lookups": float(len(rows)),
-        "cs_lookups_found": float(sum(1 for r in rows if r[1])),
-        "cs_latency_p50": percentile(latencies, 50),
-        "cs_latency_p95": percentile(latencies, 95),
+        "cs_lookups": float(len(ordered)),
+        "cs_lookups_found": float(found),
+        "cs_latency_p50": percentile(ordered, 50),
+        "cs_latency_p95": percentile(ordered, 95),
     }
 
 

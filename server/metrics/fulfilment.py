@@ -3,9 +3,9 @@ hour of payment). The rollup job stores these cells; the dashboard computes them
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
@@ -66,7 +66,7 @@ def fulfilment_cells(
         )
         .scalar_subquery()
     )
-    rows = session.execute(
+    rows: Any = session.execute(
         select(
             Order.ship_by,
             Order.paid_at,
@@ -116,16 +116,6 @@ def fulfilment_cells(
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-def group_cells(cells: list[Cell], key: str) -> dict[object, Cell]:
-    """Sum cells by one attribute (day, warehouse, channel, shop, paid_hour) or by a callable's result."""
-    groups: dict[object, Cell] = defaultdict(lambda: Cell(date.min, "", "", "", UNKNOWN_HOUR))
-    for cell in cells:
-        total = groups[getattr(cell, key)]
-        for name in Cell.COUNTS:
-            setattr(total, name, getattr(total, name) + getattr(cell, name))
-    return dict(groups)
 
 
 def _aware(value: datetime | None) -> datetime | None:

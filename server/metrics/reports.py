@@ -98,12 +98,18 @@ def _empty() -> Cell:
 
 
 def _sum(cells: list[Cell], key: Callable[[Cell], Any]) -> dict[Any, Cell]:
-    groups: dict[Any, Cell] = defaultdict(_empty)
+    groups: dict[Any, Cell] = {}
     for cell in cells:
-        total = groups[key(cell)]
-        for name in Cell.COUNTS:
-            setattr(total, name, getattr(total, name) + getattr(cell, name))
-    return dict(groups)
+        k = key(cell)
+        total = groups.get(k)
+        if total is None:
+            total = groups[k] = _empty()
+        total.due += cell.due
+        total.on_time += cell.on_time
+        total.late += cell.late
+        total.pending += cell.pending
+        total.unshipped += cell.unshipped
+    return groups
 
 
 def _day_counters(loaded: Loaded, day: date, consistency: dict[date, tuple[int, int]]) -> dict[str, Any]:

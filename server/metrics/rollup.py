@@ -1,16 +1,18 @@
 """The daily rollup job: the KPI dashboard reads small per-day tables instead of scanning orders.
 
-Decision (index vs rollup): the CS lookups run on indexes (one index probe per key, see `server.cs.lookup`);
-the KPI dashboard runs on a **rollup**. On-time fulfilment is a classification of every order due in the
-range (exit time, tracking time, local hour of payment), which at 1M orders means reading hundreds of
-thousands of rows per month-long view however it is indexed; interceptions and gift omissions come from
-`scan_events`, which grows ten times faster than orders. So `roll_up` stores per day and warehouse:
-`metric_fulfilment_daily` (~150 rows per warehouse-day: channel × shop × hour of payment) and
-`metric_daily` (one row per counter), and marks the (day, scope) in `metric_rollup_runs`.
+Decision (index vs rollup): the CS lookups run on indexes (one probe per key, see `server.cs.lookup`); the
+KPI dashboard runs on a **rollup**. On-time fulfilment classifies every order due in the range (exit time,
+tracking time, local hour of payment): at 1M orders a month-long view reads ~500k rows however it is
+indexed. Interceptions and gift omissions come from `scan_events`, which grows several times faster than
+orders and has no index on its time. So `roll_up` stores, per warehouse-local day and warehouse,
+`metric_fulfilment_daily` (~150 rows: channel × shop × hour of payment) and `metric_daily` (one row per
+counter, plus the global CS lookup counts and p50/p95), and marks each (day, scope) in `metric_rollup_runs`.
+A 60-day dashboard then reads ~20k small rows; see bench/BENCHMARKS.md for the figures.
 
-Schedule `roll_up_recent` every 5 minutes (today's figures are at most that stale; the dashboard shows the
-time of computation) — it recomputes today and the two days before, which catches late tracking numbers
-and late-ingested orders. Days never rolled up (a fresh install, the embedded mode without a worker) are
+Schedule `roll_up_recent(session, now=clock.now(), tz=settings.tz)` every 5 minutes (queue `default`, job
+id `metrics-rollup:<UTC minute>`): it recomputes today and the two days before, catching late tracking
+numbers and late-ingested orders; today's figures are at most one period stale and the dashboard shows when
+they were computed. Days never rolled up (a fresh install, the embedded mode without a worker) are
 computed live by the dashboard from the same functions, so both paths give the same numbers.
 
 Idempotent and safe to run twice at once (RQ is at-least-once): each (day, scope) is replaced as a whole
@@ -28,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from server.catalog.models import Warehouse
 from server.clock import day_bounds, local_day
-from server.metrics.counters import GLOBAL_SCOPE, cs_lookup_stats, warehouse_counts
+from server.metrics.counters import GLOBAL_SCOPE, cs_lookup_stats, empty_counts, empty_stats, warehouse_counts
 from server.metrics.fulfilment import days_between, fulfilment_cells, warehouse_tz
 from server.metrics.models import FulfilmentDaily, MetricDaily, RollupRun
 
@@ -55,6 +57,8 @@ def roll_up(session: Session, *, first: date, last: date, now: datetime, tz: Zon
         if not days:
             continue
         cells = fulfilment_cells(session, warehouse, days[0], days[-1], now=now, tz=wtz)
+        start, end = day_bounds(days[0], wtz)[0], day_bounds(days[-1], wtz)[1]
+        counts = warehouse_counts(session, [warehouse], {warehouse.code: wtz}, start, end)
         for day in days:
             _lock(session, day, warehouse.code, now)
             session.execute(
@@ -66,16 +70,17 @@ def roll_up(session: Session, *, first: date, last: date, now: datetime, tz: Zon
             if rows:
                 session.execute(insert(FulfilmentDaily), rows)
             cells_written += len(rows)
-            start, end = day_bounds(day, wtz)
-            _replace_values(session, day, warehouse.code, warehouse_counts(session, warehouse.id, start, end))
+            _replace_values(
+                session, day, warehouse.code, {**empty_counts(), **counts.get((day, warehouse.code), {})}
+            )
             done.append((day, warehouse.code))
-    for day in days_between(first, last):
-        start, end = day_bounds(day, tz)
-        if start > now:
-            continue
-        _lock(session, day, GLOBAL_SCOPE, now)
-        _replace_values(session, day, GLOBAL_SCOPE, cs_lookup_stats(session, start, end))
-        done.append((day, GLOBAL_SCOPE))
+    days = [d for d in days_between(first, last) if day_bounds(d, tz)[0] <= now]
+    if days:
+        stats = cs_lookup_stats(session, day_bounds(days[0], tz)[0], day_bounds(days[-1], tz)[1], tz)
+        for day in days:
+            _lock(session, day, GLOBAL_SCOPE, now)
+            _replace_values(session, day, GLOBAL_SCOPE, stats.get(day) or empty_stats())
+            done.append((day, GLOBAL_SCOPE))
     session.flush()
     return RollupResult(done, cells_written)
 

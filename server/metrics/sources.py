@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from server.catalog.models import Warehouse
 from server.clock import day_bounds
 from server.errors import InvalidInput
-from server.metrics.counters import GLOBAL_SCOPE, cs_lookup_stats, warehouse_counts
+from server.metrics.counters import (
+    GLOBAL_SCOPE,
+    cs_lookup_stats,
+    empty_counts,
+    empty_stats,
+    warehouse_counts,
+)
 from server.metrics.fulfilment import Cell, days_between, fulfilment_cells, warehouse_tz
 from server.metrics.messages import METRICS_BAD_RANGE, METRICS_RANGE_TOO_LONG
 from server.metrics.models import FulfilmentDaily, MetricDaily, RollupRun
@@ -63,15 +69,23 @@ def load(session: Session, scope: Scope, *, now: datetime, tz: ZoneInfo, counter
         wanted = set(missing)
         out.cells.extend(c for c in live if c.day in wanted)
         if counters:
+            start, end = day_bounds(missing[0], wtz)[0], day_bounds(missing[-1], wtz)[1]
+            counts = warehouse_counts(session, [warehouse], {warehouse.code: wtz}, start, end)
             for day in missing:
-                start, end = day_bounds(day, wtz)
-                out.values[(day, warehouse.code)] = warehouse_counts(session, warehouse.id, start, end)
+                out.values[(day, warehouse.code)] = {
+                    **empty_counts(),
+                    **counts.get((day, warehouse.code), {}),
+                }
     if counters:
         for day in days:
-            start, end = day_bounds(day, tz)
             out.computed_at[(day, GLOBAL_SCOPE)] = marks.get((day, GLOBAL_SCOPE))
-            if (day, GLOBAL_SCOPE) not in marks and start <= now:
-                out.values[(day, GLOBAL_SCOPE)] = cs_lookup_stats(session, start, end)
+        missing = [d for d in days if (d, GLOBAL_SCOPE) not in marks and day_bounds(d, tz)[0] <= now]
+        if missing:
+            stats = cs_lookup_stats(
+                session, day_bounds(missing[0], tz)[0], day_bounds(missing[-1], tz)[1], tz
+            )
+            for day in missing:
+                out.values[(day, GLOBAL_SCOPE)] = stats.get(day) or empty_stats()
     return out
 
 
@@ -87,29 +101,22 @@ def _marks(session: Session, scope: Scope, scopes: list[str]) -> dict[tuple[date
 def _rolled_cells(
     session: Session, scope: Scope, codes: list[str], rolled: set[tuple[date, str]]
 ) -> list[Cell]:
-    rows = session.scalars(
-        select(FulfilmentDaily).where(
-            FulfilmentDaily.day >= scope.first,
-            FulfilmentDaily.day <= scope.last,
-            FulfilmentDaily.warehouse.in_(codes),
-        )
-    )
-    return [
-        Cell(
-            r.day,
-            r.warehouse,
-            r.channel,
-            r.shop,
-            r.paid_hour,
-            r.due,
-            r.on_time,
-            r.late,
-            r.pending,
-            r.unshipped,
-        )
-        for r in rows
-        if (r.day, r.warehouse) in rolled
-    ]
+    f = FulfilmentDaily
+    rows = session.execute(
+        select(
+            f.day,
+            f.warehouse,
+            f.channel,
+            f.shop,
+            f.paid_hour,
+            f.due,
+            f.on_time,
+            f.late,
+            f.pending,
+            f.unshipped,
+        ).where(f.day >= scope.first, f.day <= scope.last, f.warehouse.in_(codes))
+    )  # plain rows, not ORM objects: a 60-day view is ~20k of them
+    return [Cell(*row) for row in rows if (row[0], row[1]) in rolled]
 
 
 def _rolled_values(

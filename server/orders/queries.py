@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from server.catalog.models import Shop, Warehouse
 from server.errors import InvalidInput, NotFound
-from server.orders.models import GiftOrder, Order, StatusTransition
+from server.orders.models import Order, StatusTransition
 from server.orders.numbers import main_number_of_gift
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
@@ -113,7 +113,7 @@ def _station_of(session: Any, principal: Principal, station: str) -> bool:
     return found is not None
 
 
-def _refuse(code: str, locale: str, **details: Any) -> Any:
+def _refuse(code: str, locale: str, **details: Any) -> NoReturn:
     # Socket.IO clients see `message` = the code and `data` = {code, message, details}.
     raise ConnectionRefusedError(
         code, {"code": code, "message": i18n.translate(code, locale, details), "details": details}

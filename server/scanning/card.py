@@ -62,9 +62,6 @@ class OrderCard:
     def gift_skus(self) -> set[str]:
         return {line.sku for line in self.gift.lines} if self.gift else set()
 
-    def remaining(self) -> dict[str, Any]:
-        return {"items": self.remaining_items, "gift": self.gift_pending}
-
     def as_dict(self, now: datetime) -> dict[str, Any]:
         order = self.order
         ship_by = ensure_aware(order.ship_by) if order.ship_by else None

@@ -13,6 +13,7 @@ from server.accounts.roles import Role
 from server.accounts.services import badge_digest
 from server.errors import DomainError
 from server.i18n import Localized
+from server.labels.gate import label_gate
 from server.orders.states import GiftStatus, OrderStatus
 from server.orders.transitions import apply_transition, record_gift_transition
 from server.scanning import messages as m
@@ -22,6 +23,7 @@ from server.scanning.desk import Call, Outcome
 from server.scanning.gate import gate
 from server.scanning.models import PackItem, PackSession, PackStatus
 from server.scanning.rules import Matched
+from server.shipping.packing import packages_from_pack
 
 OVERRIDE_ATTEMPTS_PER_MINUTE = 5
 UNDO_LABELS = {Matched.ITEM: m.UNDO_LABELS["item"], Matched.GIFT: m.UNDO_LABELS["gift"]}
@@ -38,6 +40,9 @@ def complete(call: Call, matched: str | None = None) -> Outcome:
         return Outcome.rejected(
             m.GIFT_REQUIRED, matched=matched, details={"gift_number": card.gift.gift_number}
         )
+    unprinted = _label_not_printed(call, matched)
+    if unprinted is not None:
+        return unprinted
     failed = _pack_order(
         call, GiftStatus.PACKED, gift_actor=call.actor.audit_name, gift_reason="scanned at packing"
     )
@@ -58,7 +63,7 @@ def override_gift(call: Call, lead_badge: str, reason: str) -> Outcome:
         return rejection
     if not card.gift_pending:
         return Outcome.rejected(m.NO_GIFT_TO_OVERRIDE, details={"order_number": card.order.order_number})
-    rejection = _missing_items(call, None)
+    rejection = _missing_items(call, None) or _label_not_printed(call, None)
     if rejection is not None:
         return rejection
     reason = clean_text(reason, 500)
@@ -73,7 +78,9 @@ def override_gift(call: Call, lead_badge: str, reason: str) -> Outcome:
     ):
         return Outcome.rejected(m.TOO_MANY_ATTEMPTS, details={"retry_after": 60})
     lead = call.session.scalars(
-        select(User).where(User.badge_hash == badge_digest(clean_text(lead_badge, 128)), User.active.is_(True))
+        select(User).where(
+            User.badge_hash == badge_digest(clean_text(lead_badge, 128)), User.active.is_(True)
+        )
     ).first()
     if lead is None or lead.role != Role.LEAD or lead.warehouse_id != call.station.warehouse_id:
         return Outcome.rejected(m.NOT_A_LEAD)
@@ -158,6 +165,17 @@ def abandon(call: Call, reason: str | None, *, code: str = m.PACK_ABANDONED) -> 
     return Outcome.ok(code, details={"order_number": order_number, "reason": text})
 
 
+def _label_not_printed(call: Call, matched: str | None) -> Outcome | None:
+    """The box must carry the current label version (an address change voids the old one)."""
+    assert call.card is not None
+    station = call.station.code if call.station else call.station_code
+    try:
+        label_gate(call.session, call.card.order, station)
+    except DomainError as err:
+        return Outcome.rejected(err.code, matched=matched, details=dict(err.details))
+    return None
+
+
 def _missing_items(call: Call, matched: str | None) -> Outcome | None:
     assert call.card is not None
     if call.card.remaining_items <= 0:
@@ -196,15 +214,27 @@ def _pack_order(call: Call, gift_to: str, *, gift_actor: str, gift_reason: str) 
             if gift_to == GiftStatus.PACKED:
                 gift.packed_at = call.now
             record_gift_transition(
-                session, order, GiftStatus.PENDING, gift_to,
-                actor=gift_actor, source_system="packline", reason=gift_reason, now=call.now,
-            )  # fmt: skip
+                session,
+                order,
+                GiftStatus.PENDING,
+                gift_to,
+                actor=gift_actor,
+                source_system="packline",
+                reason=gift_reason,
+                now=call.now,
+            )
             session.flush()
         _, events = apply_transition(
-            session, order, OrderStatus.PACKED,
-            actor=call.actor.audit_name, source_system="packline",
-            reason=f"packed at {station} (pack {pack.id})", now=call.now,
-        )  # fmt: skip
+            session,
+            order,
+            OrderStatus.PACKED,
+            actor=call.actor.audit_name,
+            source_system="packline",
+            reason=f"packed at {station} (pack {pack.id})",
+            now=call.now,
+        )
+        # The pack's boxes (and lines shipped from another warehouse) become the order's packages.
+        events += packages_from_pack(session, order, pack, actor=call.actor.audit_name, now=call.now)
         nested.commit()
     except DomainError as err:
         nested.rollback()

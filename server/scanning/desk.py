@@ -162,13 +162,13 @@ def finish(call: Call, outcome: Outcome) -> ScanResult:
 def build_answer(call: Call, outcome: Outcome) -> dict[str, Any]:
     card, pack = call.card, call.pack
     open_pack = pack is not None and pack.status == PackStatus.OPEN
-    remaining = card.remaining() if card and open_pack else {"items": 0, "gift": False}
-    if outcome.done:
-        step = Step.DONE
-    else:
-        step = next_step(
-            open_pack=open_pack, remaining_items=remaining["items"], gift_pending=remaining["gift"]
-        )
+    items, gift = (card.remaining_items, card.gift_pending) if card and open_pack else (0, False)
+    remaining = {"items": items, "gift": gift}
+    step = (
+        Step.DONE
+        if outcome.done
+        else next_step(open_pack=open_pack, remaining_items=items, gift_pending=gift)
+    )
     severity, sound = tone(outcome.code)
     if outcome.result == Result.DUPLICATE:
         severity, sound = "info", "warning"

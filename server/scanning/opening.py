@@ -23,6 +23,7 @@ from server.scanning.desk import Call, Outcome
 from server.scanning.gate import gate
 from server.scanning.models import PackItem, PackSession, PackStatus
 from server.scanning.rules import Matched, lock_expired
+from server.shipping.sources import remote_units
 
 
 def find_order(session: Session, scanned: ScannedCode) -> tuple[int, str] | None:
@@ -54,6 +55,7 @@ def open_pack(call: Call, order_id: int, matched: str, lock_seconds: int) -> Out
     card = call.load_order(order_id)
     order = card.order
     if order.warehouse_id != call.station.warehouse_id:
+        call.card = None  # another warehouse's order card is not this packer's to see
         return Outcome.rejected(
             m.WRONG_WAREHOUSE, matched=matched, details={"warehouse": order.warehouse.code}
         )
@@ -141,11 +143,11 @@ def _lost_race(call: Call, order_id: int, matched: str, lock_seconds: int) -> Ou
     if busy is None:  # pragma: no cover - the index said one of the two exists
         return Outcome.rejected(m.ORDER_LOCKED, matched=matched, details={"order_number": scanned})
     call.pack = busy
-    call.load_order(busy.order_id, busy)
+    current = call.load_order(busy.order_id, busy)
     return Outcome.rejected(
         m.WRONG_ORDER,
         matched=matched,
-        details={"order_number": call.card.order.order_number, "scanned": scanned},
+        details={"order_number": current.order.order_number, "scanned": scanned},
     )
 
 
@@ -164,8 +166,13 @@ def _new_pack(call: Call, order: Order) -> PackSession:
         opened_at=call.now,
         last_activity_at=call.now,
     )
+    # Units another warehouse ships (server.shipping.sources) count as done here: this station packs the rest.
+    elsewhere = remote_units(call.session, order)
     for line in call.card.lines.values():
-        pack.items.append(PackItem(sku=line.sku, name=line.name[:200], required=line.required, scanned=0))
+        line.scanned = min(elsewhere.get(line.sku, 0), line.required)
+        pack.items.append(
+            PackItem(sku=line.sku, name=line.name[:200], required=line.required, scanned=line.scanned)
+        )
     return pack
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.catalog.models import Product, ProductBarcode
+from server.labels.gate import scan_label
 from server.orders.numbers import GIFT_SUFFIX
 from server.scanning import messages as m
 from server.scanning.closing import complete
@@ -38,6 +39,10 @@ def scan_in_pack(call: Call) -> Outcome:
     if not touch(call):
         return Outcome.rejected(m.NO_OPEN_PACK)
     matched, sku, units = classify(call)
+    if matched == Matched.TRACKING:
+        # Scanning the (re)printed label is what lifts an address-change hold: it proves the box now
+        # carries the label with the new address. Must run before the hold gate below.
+        _confirm_label(call)
     rejection = gate(call.card, matched)  # type: ignore[arg-type]
     if rejection is not None:
         return _with_sku(rejection, sku, units)
@@ -48,6 +53,17 @@ def scan_in_pack(call: Call) -> Outcome:
     if matched == Matched.ITEM and sku is not None:
         return _accept_item(call, sku, units)
     return _not_for_this_order(call)
+
+
+def _confirm_label(call: Call) -> None:
+    assert call.card is not None and call.scanned is not None
+    station = call.station.code if call.station else call.station_code
+    result = scan_label(
+        call.session, call.card.order, call.scanned.code, station, call.actor.audit_name, call.now
+    )
+    if result.released:
+        call.events.extend(result.events)
+        call.card = call.load_order(call.card.order.id, call.pack)
 
 
 def _with_sku(outcome: Outcome, sku: str | None, units: int) -> Outcome:

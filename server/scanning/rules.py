@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from server.orders.states import OrderStatus
 from server.scanning import messages as m
+from server.shipping.messages import BOX_CLOSED, BOX_EMPTY
 
 
 class Result:
@@ -45,6 +46,8 @@ _TONES: dict[str, tuple[str, str]] = {
     m.UNKNOWN_CODE: ("warning", "warning"),
     m.INVALID_INPUT: ("warning", "warning"),
     m.NOTHING_TO_UNDO: ("warning", "warning"),
+    BOX_CLOSED: ("success", "success"),
+    BOX_EMPTY: ("warning", "warning"),
 }
 
 

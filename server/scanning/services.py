@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from server.catalog.models import ProductBarcode, Station
 from server.errors import Forbidden, NotFound
 from server.orders.models import Order
-from server.scanning import closing, messages, opening, packing
+from server.scanning import boxing, closing, messages, opening, packing
 from server.scanning.codes import Problem, ScannedCode, normalise
 from server.scanning.desk import Actor, Call, Outcome, ScanResult, begin, build_answer, find_station, finish
 from server.scanning.models import PackSession, PackStatus
@@ -26,6 +26,7 @@ __all__ = [
     "ScanResult",
     "abandon",
     "complete",
+    "new_box",
     "override_gift",
     "release_lock",
     "scan",
@@ -85,6 +86,11 @@ def complete(session: Session, cmd: PackCommand, actor: Actor, *, now: datetime,
     return _on_open_pack(session, cmd, actor, "complete", now, locale, closing.complete)
 
 
+def new_box(session: Session, cmd: PackCommand, actor: Actor, *, now: datetime, locale: str) -> ScanResult:
+    """Close the current box of the open pack (its items so far) and start the next one."""
+    return _on_open_pack(session, cmd, actor, "new_box", now, locale, boxing.new_box)
+
+
 def undo(session: Session, cmd: PackCommand, actor: Actor, *, now: datetime, locale: str) -> ScanResult:
     return _on_open_pack(session, cmd, actor, "undo", now, locale, closing.undo)
 
@@ -100,9 +106,14 @@ def override_gift(
 ) -> ScanResult:
     action = PackCommand(cmd.station, cmd.client_scan_id, cmd.device_id)
     return _on_open_pack(
-        session, action, actor, "gift_override", now, locale,
+        session,
+        action,
+        actor,
+        "gift_override",
+        now,
+        locale,
         lambda call: closing.override_gift(call, cmd.lead_badge, cmd.reason),
-    )  # fmt: skip
+    )
 
 
 def station_state(
@@ -182,7 +193,7 @@ def _on_open_pack(
     def handle(call: Call) -> Outcome:
         if call.pack is None:
             return Outcome.rejected(messages.NO_OPEN_PACK)
-        if kind in ("complete", "gift_override", "undo") and not opening.touch(call):
+        if kind in ("complete", "gift_override", "undo", "new_box") and not opening.touch(call):
             return Outcome.rejected(messages.NO_OPEN_PACK)
         return action(call)
 

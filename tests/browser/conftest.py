@@ -40,12 +40,31 @@ def context(chromium: Browser, fake_api: FakePackApi) -> Iterator[BrowserContext
     ctx.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    item.stash.setdefault(_FAILED, False)
+    if report.failed:
+        item.stash[_FAILED] = True
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
-    """The PDA page, loaded and ready; fails the test on any uncaught JavaScript error."""
+def page(request: pytest.FixtureRequest, context: BrowserContext, fake_api: FakePackApi) -> Iterator[Page]:
+    """The PDA page, loaded and ready; fails the test on any uncaught JavaScript error and, when a test
+    fails, prints what the fake server saw (the page's half of the story is in the assertion)."""
     page = context.new_page()
     errors: list[str] = []
+    console: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
     open_pda(page)
     yield page
+    if request.node.stash.get(_FAILED, False):
+        print("fake API logins:", [x.get("badge") or x.get("username") for x in fake_api.logins])
+        print("fake API received:", [(r.path, r.code, r.duplicate) for r in fake_api.received])
+        print("page console:", console[-20:])
     assert errors == [], f"JavaScript errors on the page: {errors}"

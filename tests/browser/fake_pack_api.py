@@ -24,13 +24,36 @@ from werkzeug.serving import make_server
 from pda_web.blueprint import create_blueprint
 
 USERS = {
-    "PK-HZ-001": {"username": "packer.hz1", "password": "packer-pass-2026", "name": "李打包", "role": "packer"},
+    "PK-HZ-001": {
+        "username": "packer.hz1",
+        "password": "packer-pass-2026",
+        "name": "李打包",
+        "role": "packer",
+    },
     "LEAD-HZ-001": {"username": "lead.hz", "password": "lead-pass-2026", "name": "王组长", "role": "lead"},
 }
 STATIONS = [
-    {"code": "PK01", "name": "打包台 1", "kind": "pack", "warehouse": "HZ01", "printer": {"format": "pdf", "size": "76x130", "dpi": 203}},
-    {"code": "PK02", "name": "打包台 2", "kind": "pack", "warehouse": "HZ01", "printer": {"format": "pdf", "size": "76x130", "dpi": 203}},
-    {"code": "PK04", "name": "打包台 4", "kind": "pack", "warehouse": "HZ01", "printer": {"format": "zpl", "size": "76x130", "dpi": 203}},
+    {
+        "code": "PK01",
+        "name": "打包台 1",
+        "kind": "pack",
+        "warehouse": "HZ01",
+        "printer": {"format": "pdf", "size": "76x130", "dpi": 203},
+    },
+    {
+        "code": "PK02",
+        "name": "打包台 2",
+        "kind": "pack",
+        "warehouse": "HZ01",
+        "printer": {"format": "pdf", "size": "76x130", "dpi": 203},
+    },
+    {
+        "code": "PK04",
+        "name": "打包台 4",
+        "kind": "pack",
+        "warehouse": "HZ01",
+        "printer": {"format": "zpl", "size": "76x130", "dpi": 203},
+    },
     {"code": "PK99", "name": "未配打印机", "kind": "pack", "warehouse": "HZ01", "printer": None},
 ]
 MESSAGES = {
@@ -56,7 +79,10 @@ MESSAGES = {
     "DUPLICATE_SCAN": ("这次扫描已处理过", "This scan was already processed"),
     "UNAUTHORIZED": ("请重新登录", "Please log in again"),
     "WRONG_CREDENTIALS": ("工牌或密码不正确", "Unknown badge or wrong password"),
+    "INVALID_INPUT": ("请求内容不正确", "The request is not valid"),
+    "INTERNAL_ERROR": ("服务器内部错误", "Internal server error"),
 }
+HTTP_FAULTS = {"http_422": (422, "INVALID_INPUT"), "http_500": (500, "INTERNAL_ERROR")}
 
 
 def _orders(now: datetime) -> dict[str, dict[str, Any]]:
@@ -83,7 +109,10 @@ def _orders(now: datetime) -> dict[str, dict[str, Any]]:
                 {"sku": "SKU-1001-BLK-M", "name": "纯棉T恤 黑色 M", "required": 2, "barcodes": ["6901001"]},
                 {"sku": "SKU-4001", "name": "陶瓷马克杯 350ml", "required": 1, "barcodes": ["6904001"]},
             ],
-            "gift": {"gift_number": "SO1001GIFT", "lines": [{"sku": "GIFT-CUP-01", "name": "保温水杯", "qty": 1}]},
+            "gift": {
+                "gift_number": "SO1001GIFT",
+                "lines": [{"sku": "GIFT-CUP-01", "name": "保温水杯", "qty": 1}],
+            },
             "address": address(1),
         },
         {
@@ -112,7 +141,9 @@ def _orders(now: datetime) -> dict[str, dict[str, Any]]:
             "status": "printed",
             "ship_by": now + timedelta(hours=1, minutes=20),
             "holds": [],
-            "lines": [{"sku": "SKU-3001", "name": "不锈钢保温杯 500ml", "required": 1, "barcodes": ["6903001"]}],
+            "lines": [
+                {"sku": "SKU-3001", "name": "不锈钢保温杯 500ml", "required": 1, "barcodes": ["6903001"]}
+            ],
             "gift": None,
             "address": address(4),
         },
@@ -165,7 +196,9 @@ class FakePackApi:
             self.in_flight = 0
             self.max_in_flight = 0
             self.slow_seconds = 0.0
-            self.fail: str | None = None  # "network": cut before processing; "drop_response": after
+            # "network": cut the connection before processing; "drop_response": after processing;
+            # "http_422" / "http_500": answer that error without processing.
+            self.fail: str | None = None
             self.fail_remaining: int | None = None  # None: until switched off
 
     def set_fault(self, mode: str | None, times: int | None = None) -> None:
@@ -213,7 +246,11 @@ class FakePackApi:
                 user = USERS.get(str(body["badge"]).strip())
             else:
                 user = next(
-                    (u for u in USERS.values() if u["username"] == body.get("username") and u["password"] == body.get("password")),
+                    (
+                        u
+                        for u in USERS.values()
+                        if u["username"] == body.get("username") and u["password"] == body.get("password")
+                    ),
                     None,
                 )
             with api._lock:
@@ -247,7 +284,9 @@ class FakePackApi:
                 return jsonify(api._answer("ok", None, station, "info"))
 
         for action in ("scan", "complete", "undo", "abandon", "gift-override"):
-            app.add_url_rule(f"/api/v1/pack/{action}", f"pack_{action}", api._pack_view(action), methods=["POST"])
+            app.add_url_rule(
+                f"/api/v1/pack/{action}", f"pack_{action}", api._pack_view(action), methods=["POST"]
+            )
         return app
 
     # ---- plumbing --------------------------------------------------------------------------------
@@ -275,14 +314,17 @@ class FakePackApi:
 
     def _fault(self, phase: str) -> None:
         with self._lock:
-            wanted = {"before": "network", "after": "drop_response"}[phase]
-            if self.fail != wanted:
+            wanted = {"before": ("network", *HTTP_FAULTS), "after": ("drop_response",)}[phase]
+            if self.fail not in wanted:
                 return
             if self.fail_remaining is not None:
                 if self.fail_remaining <= 0:
                     return
                 self.fail_remaining -= 1
             self.refused += 1
+            mode = self.fail
+        if mode in HTTP_FAULTS:
+            abort(self._error(*HTTP_FAULTS[mode]))
         # Cut the TCP connection without an HTTP answer: what a dead Wi-Fi looks like to fetch().
         sock = request.environ.get("werkzeug.socket")
         if sock is not None:
@@ -322,7 +364,9 @@ class FakePackApi:
         if scan_id and scan_id in self.answers:
             self.received.append(Received(action, body, True, lang))
             again = copy.deepcopy(self.answers[scan_id])
-            again.update(result="duplicate", severity="info", sound="success", message=self._text("DUPLICATE_SCAN"))
+            again.update(
+                result="duplicate", severity="info", sound="success", message=self._text("DUPLICATE_SCAN")
+            )
             return again
         self.received.append(Received(action, body, False, lang))
         station = str(body.get("station") or "")
@@ -352,7 +396,9 @@ class FakePackApi:
     def _scan(self, station: str, body: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
         code = str(body.get("code") or "").strip().upper()
         pack = self._open_pack(station)
-        found = next((o for o in self.orders.values() if code in (o["order_number"], o["tracking_number"])), None)
+        found = next(
+            (o for o in self.orders.values() if code in (o["order_number"], o["tracking_number"])), None
+        )
         if pack is None:
             if found is None:
                 return self._reject("ORDER_NOT_FOUND", station, code=code)
@@ -391,7 +437,13 @@ class FakePackApi:
         pack["scanned"][line["sku"]] += 1
         pack["history"].append(("item", line["sku"]))
         return self._answer(
-            "ok", "ITEM_SCANNED", station, "success", name=line["name"], scanned=pack["scanned"][line["sku"]], required=line["required"]
+            "ok",
+            "ITEM_SCANNED",
+            station,
+            "success",
+            name=line["name"],
+            scanned=pack["scanned"][line["sku"]],
+            required=line["required"],
         )
 
     def _finish(self, station: str, pack: dict[str, Any], order: dict[str, Any]) -> dict[str, Any]:
@@ -442,13 +494,17 @@ class FakePackApi:
         pack["history"].append(("gift", None))
         return self._answer("ok", "GIFT_OVERRIDDEN", station, "warning")
 
-    def _reject(self, code: str, station: str, show_order: dict[str, Any] | None = None, **params: Any) -> dict[str, Any]:
+    def _reject(
+        self, code: str, station: str, show_order: dict[str, Any] | None = None, **params: Any
+    ) -> dict[str, Any]:
         answer = self._answer("rejected", code, station, "error", **params)
         if show_order is not None and answer["order"] is None:
             answer["order"] = self._order_json(show_order, None)
         return answer
 
-    def _answer(self, result: str, code: str | None, station: str, severity: str, **params: Any) -> dict[str, Any]:
+    def _answer(
+        self, result: str, code: str | None, station: str, severity: str, **params: Any
+    ) -> dict[str, Any]:
         pack = self.packs.get(station)
         order = self.orders[pack["order_number"]] if pack else None
         sound = {"success": "success", "info": "success", "warning": "warning", "error": "error"}[severity]

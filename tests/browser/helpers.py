@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,13 +16,26 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 412, "height": 915}
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Playwright delivers each key over CDP; on a loaded CI box that leaves 30–60 ms gaps between keys and
+# now and then a stall of 250 ms+, which a real wedge (1–10 ms apart) never does. So the test PDA
+# starts like one that has been used before: it has learned that its scanner sends Enter (a pause
+# inside a code never cuts it), and its silence cuts are longer than the 50 ms/300 ms defaults, which
+# test_scanner_unit pins down with a fake clock.
+TEST_SCANNER_SETTINGS = {"silenceMs": 250, "suffixWaitMs": 800}
 
 
 def new_context(chromium: Browser, fake_api: FakePackApi, **options: Any) -> BrowserContext:
     options.setdefault("service_workers", "block")
-    return chromium.new_context(
+    ctx = chromium.new_context(
         viewport=VIEWPORT, is_mobile=True, has_touch=True, base_url=fake_api.url, locale="zh-CN", **options
     )
+    settings = json.dumps(json.dumps(TEST_SCANNER_SETTINGS))
+    ctx.add_init_script(
+        "try { if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
+        f" localStorage.setItem('packline.scanner', {settings});"
+        " localStorage.setItem('packline.scanner.suffix', 'yes'); } } catch (e) {}"
+    )
+    return ctx
 
 
 def open_pda(page: Page, path: str = "/pda") -> None:
@@ -53,7 +67,7 @@ def sounds(page: Page) -> list[str]:
 
 def shot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    path = SCREENSHOTS / f"pda-{name}.png"
     page.screenshot(path=str(path))
     return path
 

@@ -47,17 +47,18 @@ def test_whole_pack_with_every_terminator_style(page: Page, fake_api: FakePackAp
     expect(page.locator("#step-prompt")).to_have_text("扫描商品")
     expect(line_count(page, TEE)).to_have_text("0")
     expect(page.locator(".gift")).to_have_attribute("data-state", "pending")
-    scan(page, "6901001", end="")  # no terminator: cut by silence
-    expect(line_count(page, TEE)).to_have_text("1")
     shot(page, "03-order-open")
     scan(page, " 6901001 ", end="\r\n")  # CR+LF and padding: one scan, trimmed
+    expect(line_count(page, TEE)).to_have_text("1")
+    # Three codes in one burst (double CR, CR+LF): the second T-shirt, the mug, the gift.
+    scan(page, "6901001\r\r6904001\r\nSO1001GIFT\t", end="")
+    expect(page.locator(".gift")).to_have_attribute("data-state", "done")
     expect(line_count(page, TEE)).to_have_text("2")
     expect(page.locator(f'.line[data-sku="{TEE}"]')).to_have_class("line is-done")
-    # Three codes in one burst (double CR, CR+LF): the mug, the gift, the order again to finish.
-    scan(page, "6904001\r\rSO1001GIFT\r\nSO1001\n", end="")
-    expect(page.locator("#step-prompt")).to_have_text("已完成 · 扫描下一单")
-    expect(page.locator(".gift")).to_have_attribute("data-state", "done")
     expect(line_count(page, MUG)).to_have_text("1")
+    expect(page.locator("#step-prompt")).to_have_text("再扫一次订单号完成")
+    scan(page, "SO1001", end="")  # no terminator at all: cut by the silence
+    expect(page.locator("#step-prompt")).to_have_text("已完成 · 扫描下一单")
     shot(page, "04-done")
 
     assert fake_api.processed_codes() == ["SO1001", "6901001", "6901001", "6904001", "SO1001GIFT", "SO1001"]
@@ -135,6 +136,12 @@ def test_password_login(page: Page) -> None:
     expect(page.locator("input[name=password]")).to_be_focused()
     page.locator("#password-form button[type=submit]").click()
     expect(page.locator("#screen-stations")).to_be_visible()
+    # Logging out asks first and comes back to the badge screen without an "expired" notice.
+    page.locator("#logout-btn").click()
+    page.locator("#dialog [data-role=confirm]").click()
+    expect(page.locator("#screen-login")).to_be_visible()
+    expect(page.locator("#login-error")).to_be_hidden()
+    expect(page.locator("#scanbox")).to_be_focused()
 
 
 def test_unknown_badge_is_loud(page: Page) -> None:
@@ -222,7 +229,11 @@ def test_undo_complete_and_gift_override(page: Page, fake_api: FakePackApi) -> N
 
     override = fake_api.processed("gift-override")[0].body
     assert override["lead_badge"] == "LEAD-HZ-001" and override["reason"] == "赠品缺货"
-    assert [r.path for r in fake_api.received] == ["scan"] * 2 + ["undo"] + ["scan"] * 3 + ["complete", "gift-override", "complete"]
+    assert [r.path for r in fake_api.received] == ["scan"] * 2 + ["undo"] + ["scan"] * 3 + [
+        "complete",
+        "gift-override",
+        "complete",
+    ]
     assert len({r.client_scan_id for r in fake_api.received}) == len(fake_api.received)
     # Every button is a big touch target.
     for button in page.locator(".actions .btn:visible").all():
@@ -242,7 +253,9 @@ def test_focus_comes_back_after_dialogs_and_taps(page: Page, fake_api: FakePackA
     expect(line_count(page, TEE)).to_have_text("1")
     expect(page.locator("#dialog")).to_be_hidden()
     # Hidden and shown again (the PDA screen went off): still focused.
-    page.evaluate("() => { document.activeElement.blur(); document.dispatchEvent(new Event('visibilitychange')); }")
+    page.evaluate(
+        "() => { document.activeElement.blur(); document.dispatchEvent(new Event('visibilitychange')); }"
+    )
     expect(page.locator("#scanbox")).to_be_focused()
     assert fake_api.processed_codes() == ["SO1001", "6901001"]
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.helpers import new_context
 from tests.browser.fake_pack_api import FakePackApi
+from tests.browser.helpers import new_context
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ async ({ tape, settings }) => {
     }
   }
   advance(10000);
-  return { scans, bursts: bursts.map((b) => ({ segments: b.segments, keys: b.events.length, maxGap: b.maxGap })) };
+  return { scans, bursts: bursts.map((b) => ({ segments: b.segments, keys: b.events.length, maxGap: b.maxGap, wait: b.wait })) };
 }
 """
 
@@ -133,6 +133,40 @@ def test_short_fragment_waits_for_enter(blank: Page) -> None:
     result = run(blank, "AB", {"wait": 200}, "\n")
     assert codes(result) == ["AB"]
     assert result["bursts"][0]["segments"][0]["note"] == "waiting"
+
+
+def test_hiccup_early_in_a_wedge_burst_does_not_strand_the_code(blank: Page) -> None:
+    # A 70 ms pause after the first character (a GC pause on the PDA), no terminator: still one code.
+    assert codes(run(blank, "P", {"wait": 70}, "K-HZ-001")) == ["PK-HZ-001"]
+
+
+def test_keys_typed_at_human_speed_wait_for_enter(blank: Page) -> None:
+    tape = ["A", {"wait": 80}, "B", {"wait": 80}, "C", {"wait": 80}, "D", {"wait": 400}]
+    result = run(blank, *tape)
+    assert codes(result) == []
+    assert result["bursts"][-1]["segments"][-1] == {
+        "raw": "ABCD",
+        "terminator": None,
+        "codes": [],
+        "note": "waiting",
+    }
+    assert codes(run(blank, *tape, "\n")) == ["ABCD"]
+
+
+def test_learned_enter_suffix_keeps_a_paused_code_whole(blank: Page) -> None:
+    # Once the scanner has ended a code with Enter, a 100 ms pause inside the next code does not cut it.
+    assert codes(run(blank, "ABC1\n", "DEF2", {"wait": 100}, "GHI3\n")) == ["ABC1", "DEF2GHI3"]
+    # Without that knowledge the same pause cuts (the scanner might send no terminator at all).
+    assert codes(run(blank, "DEF2", {"wait": 100}, "GHI3\n")) == ["DEF2", "GHI3"]
+
+
+def test_code_without_the_learned_suffix_is_cut_after_the_longer_wait_then_short_again(blank: Page) -> None:
+    result = run(blank, "ABC1\n", {"wait": 400}, "XYZ9", {"wait": 1000}, "QQQ7")
+    assert codes(result) == ["ABC1", "XYZ9", "QQQ7"]
+    xyz, qqq = result["scans"][1], result["scans"][2]
+    assert xyz["terminator"] == qqq["terminator"] == "silence"
+    assert [b["wait"] for b in result["bursts"]] == [300, 300, 50]
+    assert xyz["at"] - (400 + 5 * 5 + 3 * 5) >= 300  # cut only after the longer wait
 
 
 def test_stale_fragment_does_not_glue_onto_the_next_barcode(blank: Page) -> None:

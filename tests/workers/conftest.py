@@ -124,7 +124,9 @@ def sims(sim_handles: dict[str, SimulatorHandle]) -> dict[str, SimulatorHandle]:
     return sim_handles
 
 
-def sim_settings(db_url: str, redis_url: str | None, handles: dict[str, SimulatorHandle], **overrides: object) -> Settings:
+def sim_settings(
+    db_url: str, redis_url: str | None, handles: dict[str, SimulatorHandle], **overrides: object
+) -> Settings:
     values: dict[str, object] = {
         "database_url": db_url,
         "redis_url": redis_url,
@@ -163,6 +165,9 @@ def sim_settings(db_url: str, redis_url: str | None, handles: dict[str, Simulato
     return Settings(**values)  # type: ignore[arg-type]
 
 
+_warm: list[bool] = []
+
+
 @pytest.fixture
 def configure_workers(
     clean_db: Engine, rq_redis: Redis, redis_db: int, sims: dict[str, SimulatorHandle]
@@ -181,6 +186,9 @@ def configure_workers(
             settings, engine=clean_db, publisher=RecordingPublisher(), jobs=context.make_job_queue(settings)
         )
         context.configure(rt)
+        if not _warm:  # once per engine: the compiled loaders stay with the parent process
+            context.warm_up(rt)
+            _warm.append(True)
         return rt
 
     yield configure

@@ -21,12 +21,24 @@ from simulators.base import SimulatorHandle
 CHANNEL = {"taobao": "tmall", "pdd": "pdd"}  # the shops the tests sync: tmall-01 and pdd-01
 
 
-def seed_orders(handle: SimulatorHandle, count: int, seed: int, *, oldest_min: int = 100, newest_s: int = 40) -> set[str]:
+def seed_orders(
+    handle: SimulatorHandle, count: int, seed: int, *, oldest_min: float = 100, newest_s: int = 40
+) -> set[str]:
     """Orders modified between `oldest_min` minutes and `newest_s` seconds ago; their platform ids."""
     now = clock.now()
     with handle.app.lock:
-        ids = handle.app.generate(count, seed, now - timedelta(minutes=oldest_min), now - timedelta(seconds=newest_s))
+        ids = handle.app.generate(
+            count, seed, now - timedelta(minutes=oldest_min), now - timedelta(seconds=newest_s)
+        )
     return set(ids)
+
+
+def touch(handle: SimulatorHandle, ids: set[str], seconds_ago: float) -> None:
+    """Mark orders modified `seconds_ago` (generated unpaid orders carry their creation time, up to 15 min
+    before the generation range)."""
+    with sim_time_shifted(handle, -seconds_ago), handle.app.lock:
+        for order_id in ids:
+            handle.app.touch(handle.app.orders[order_id], handle.app.clock.now())
 
 
 def fault(handle: SimulatorHandle, **spec: Any) -> None:
@@ -66,7 +78,9 @@ def snapshot(engine: Engine) -> dict[str, Any]:
 
 def cursor(engine: Engine, platform: str, shop: str) -> SyncCursor | None:
     with Session(engine) as s:
-        return s.scalars(select(SyncCursor).where(SyncCursor.platform == platform, SyncCursor.shop_code == shop)).first()
+        return s.scalars(
+            select(SyncCursor).where(SyncCursor.platform == platform, SyncCursor.shop_code == shop)
+        ).first()
 
 
 def alerts(engine: Engine, kind: str) -> list[Alert]:

@@ -71,7 +71,10 @@ def moving_clock(sim: SimulatorHandle, monkeypatch: pytest.MonkeyPatch) -> Clock
 @pytest.fixture
 def rt(runtime: Runtime, sim: SimulatorHandle) -> Iterator[Runtime]:
     settings = runtime.settings.with_(
-        dingtalk_base_url=sim.url, wecom_base_url=sim.url, http_read_timeout_ms=500, robot_digest_interval_seconds=60
+        dingtalk_base_url=sim.url,
+        wecom_base_url=sim.url,
+        http_read_timeout_ms=500,
+        robot_digest_interval_seconds=60,
     )
     worker_rt = Runtime(settings, runtime.engine, runtime.session_factory, runtime.publisher, runtime.jobs)
     context.configure(worker_rt)
@@ -81,12 +84,16 @@ def rt(runtime: Runtime, sim: SimulatorHandle) -> Iterator[Runtime]:
 
 def _robots(rt: Runtime, **dingtalk: Any) -> tuple[int, int]:
     with rt.work() as work:
-        ding = add_robot(work.session, kind="dingtalk", name="hz-ding", key=DING_TOKEN, secret=DING_SECRET, **dingtalk)
+        ding = add_robot(
+            work.session, kind="dingtalk", name="hz-ding", key=DING_TOKEN, secret=DING_SECRET, **dingtalk
+        )
         wecom = add_robot(work.session, kind="wecom", name="hz-wecom", key=WECOM_KEY)
         return ding.id, wecom.id
 
 
-def _alerts(rt: Runtime, count: int, *, warehouse: str | None = "HZ01", prefix: str = "a", **extra: Any) -> None:
+def _alerts(
+    rt: Runtime, count: int, *, warehouse: str | None = "HZ01", prefix: str = "a", **extra: Any
+) -> None:
     with rt.work() as work:
         for n in range(count):
             raise_alert(
@@ -96,7 +103,11 @@ def _alerts(rt: Runtime, count: int, *, warehouse: str | None = "HZ01", prefix: 
                 warehouse_code=warehouse,
                 order_id=None,
                 dedupe_key=f"{prefix}:{n}",
-                params={"order_number": f"DAB20260217{n:05d}", "station": "PK01", "reason": extra.get("reason", "少件")},
+                params={
+                    "order_number": f"DAB20260217{n:05d}",
+                    "station": "PK01",
+                    "reason": extra.get("reason", "少件"),
+                },
                 now=clock.now(),
             )
 
@@ -114,7 +125,9 @@ def _fault(sim: SimulatorHandle, **spec: Any) -> None:
     assert requests.post(f"{sim.url}/__sim/faults", json=spec, timeout=5).status_code == 200
 
 
-def test_many_alerts_make_one_message_per_robot(rt: Runtime, sim: SimulatorHandle, moving_clock: Clock) -> None:
+def test_many_alerts_make_one_message_per_robot(
+    rt: Runtime, sim: SimulatorHandle, moving_clock: Clock
+) -> None:
     _robots(rt)
     _alerts(rt, 30)
     _alerts(rt, 1, warehouse=None, prefix="global", kind="sync_failing", severity="critical")
@@ -136,7 +149,9 @@ def test_many_alerts_make_one_message_per_robot(rt: Runtime, sim: SimulatorHandl
     moving_clock.advance(61)
     send_robot_digest("HZ01")
     assert len(_messages(sim, "dingtalk")) == 2
-    assert "条码不符" in _text(_messages(sim, "dingtalk")[1]) and "31 条" not in _text(_messages(sim, "dingtalk")[1])
+    assert "条码不符" in _text(_messages(sim, "dingtalk")[1]) and "31 条" not in _text(
+        _messages(sim, "dingtalk")[1]
+    )
 
 
 def test_severity_filter_and_robots_of_other_warehouses(rt: Runtime, sim: SimulatorHandle) -> None:
@@ -150,7 +165,9 @@ def test_severity_filter_and_robots_of_other_warehouses(rt: Runtime, sim: Simula
     assert "1 条" in _text(message) and "上海二号仓" in _text(message)
 
 
-def test_dingtalk_throttle_keeps_every_alert_for_later(rt: Runtime, sim: SimulatorHandle, moving_clock: Clock) -> None:
+def test_dingtalk_throttle_keeps_every_alert_for_later(
+    rt: Runtime, sim: SimulatorHandle, moving_clock: Clock
+) -> None:
     ding_id, _ = _robots(rt)
     _alerts(rt, 5)
     sim.app.settings["per_minute"] = 0  # DingTalk answers 130101 and locks itself for 10 min; WeCom 45009
@@ -171,7 +188,9 @@ def test_dingtalk_throttle_keeps_every_alert_for_later(rt: Runtime, sim: Simulat
     assert all(f"DAB2026021700{n:03d}" in _text(ding) for n in range(5))
 
 
-def test_wecom_throttle_45009_is_retried_after_a_minute(rt: Runtime, sim: SimulatorHandle, moving_clock: Clock) -> None:
+def test_wecom_throttle_45009_is_retried_after_a_minute(
+    rt: Runtime, sim: SimulatorHandle, moving_clock: Clock
+) -> None:
     with rt.work() as work:
         add_robot(work.session, kind="wecom", name="hz-wecom", key=WECOM_KEY)
     _alerts(rt, 2)
@@ -200,7 +219,9 @@ def test_a_possibly_delivered_digest_is_never_posted_again(
         assert [d.status for d in session.scalars(select(RobotDigest))] == ["unknown"]
 
 
-def test_server_error_and_bad_signature_are_sent_again_later(rt: Runtime, sim: SimulatorHandle, moving_clock: Clock) -> None:
+def test_server_error_and_bad_signature_are_sent_again_later(
+    rt: Runtime, sim: SimulatorHandle, moving_clock: Clock
+) -> None:
     ding_id, _ = _robots(rt)
     _alerts(rt, 2)
     _fault(sim, op="dingtalk", kind="server_error", status=502)
@@ -230,13 +251,19 @@ def test_wecom_digest_is_cut_by_utf8_bytes(rt: Runtime, sim: SimulatorHandle) ->
         assert session.scalars(select(RobotDigest.alert_count)).one() == 120
 
 
-def test_credentials_never_reach_the_logs(rt: Runtime, sim: SimulatorHandle, caplog: pytest.LogCaptureFixture) -> None:
+def test_credentials_never_reach_the_logs(
+    rt: Runtime, sim: SimulatorHandle, caplog: pytest.LogCaptureFixture
+) -> None:
     secret_key = "wecom-key-should-never-be-logged"
     with rt.work() as work:
         add_robot(work.session, kind="dingtalk", name="hz-ding", key=DING_TOKEN, secret=DING_SECRET)
         add_robot(work.session, kind="wecom", name="hz-wecom-bad", key=secret_key)
-        add_robot(work.session, kind="wecom", name="closed-port",
-                  url=f"http://127.0.0.1:9/cgi-bin/webhook/send?key={secret_key}")
+        add_robot(
+            work.session,
+            kind="wecom",
+            name="closed-port",
+            url=f"http://127.0.0.1:9/cgi-bin/webhook/send?key={secret_key}",
+        )
     _alerts(rt, 2)
     with caplog.at_level(logging.DEBUG):
         statuses = send_robot_digest("HZ01")["digests"]

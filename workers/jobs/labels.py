@@ -8,9 +8,9 @@ import logging
 from server import clock
 from server.integrations.ports import CourierPort
 from server.labels.followups import request_waybill_followup
+from server.labels.records import current_version
 from server.labels.waybills import (
     LABEL_STATES,
-    current_version,
     ensure_waybill,
     retry_failed_cancels,
     void_label_for_address_change,

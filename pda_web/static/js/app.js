@@ -89,6 +89,7 @@ function drawPack() {
     answer: state.answer,
     receivedAt: state.receivedAt,
     pending: outbox?.offline || pending.length > 1 ? pending : [],
+    queued: pending.length,
     station: state.station,
     message: state.message,
   });
@@ -124,22 +125,28 @@ async function login(credentials) {
   await enterStations();
 }
 
-function onAuthExpired() {
+/** Back to the login screen; queued scans stay in the outbox and go out after the next login. */
+function endSession({ expired }) {
   state.session = null;
   state.station = null;
   saved.clearSession();
   outbox.pause();
   bus.emit('session:ended', {});
+  const form = $('password-form');
+  form.reset();
+  form.hidden = true;
+  $('show-password').hidden = false;
   show('login');
-  setLoginNotice(t('login.expired'));
-  signal('warning');
+  setLoginNotice(expired ? t('login.expired') : null);
+  if (expired) signal('warning');
 }
 
-async function logout() {
+const onAuthExpired = () => endSession({ expired: true });
+
+function logout() {
   const go = () => {
     api.post('/api/v1/auth/logout', {}).catch(() => {});
-    onAuthExpired();
-    setLoginNotice(null);
+    endSession({ expired: false });
   };
   const count = outbox.count;
   confirmDialog({
@@ -313,7 +320,7 @@ function wireButtons() {
   $('manual-btn').addEventListener('click', () => manualEntryDialog({ onCode: onPackScan }));
   $('btn-undo').addEventListener('click', () => queue('undo', packBody()));
   $('btn-complete').addEventListener('click', () => queue('complete', packBody()));
-  $('btn-abandon').addEventListener('click', () =>
+  $('btn-abandon').addEventListener('click', () => console.log('DBG abandon click') ||
     confirmDialog({
       title: t('abandon.title'),
       message: t('abandon.text'),

@@ -29,7 +29,8 @@ function burstCard(b) {
       h('span', null, t('diag.duration', { ms: b.duration })),
       h('span', { class: slow ? 'warn' : '' }, t('diag.max_gap', { ms: b.maxGap })),
       h('span', null, t('diag.mean_gap', { ms: b.meanGap })),
-      h('span', { class: 'terminators' }, t('diag.terminators', { list: terminators.length ? terminators.join(' + ') : t('diag.none') })),
+      h('span', null, t('diag.wait', { ms: b.wait })),
+      h('span', { class: 'terminators' }, t('diag.terminators', { list: terminators.length ? terminators.map((x) => t(`diag.term.${x}`)).join(' + ') : t('diag.none') })),
     ),
     slow ? h('p', { class: 'notice warning' }, t('diag.too_slow', { ms: settings.silenceMs })) : null,
     h(
@@ -62,6 +63,7 @@ function burstCard(b) {
 }
 
 function render() {
+  document.getElementById('suffix-mode').textContent = t(scanbox?.assembler.expectSuffix ? 'diag.suffix_yes' : 'diag.suffix_no', { ms: settings.suffixWaitMs });
   document.getElementById('silenceMs').textContent = String(settings.silenceMs);
   document.getElementById('minLength').textContent = String(settings.minLength);
   document.getElementById('bursts').replaceChildren(...bursts.slice(-20).reverse().map(burstCard));

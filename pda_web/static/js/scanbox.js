@@ -9,6 +9,7 @@ import { DEFAULTS, ScanAssembler, terminatorOf } from './scanner.js';
 import { newId } from './util.js';
 
 const SETTINGS_KEY = 'packline.scanner';
+const SUFFIX_KEY = 'packline.scanner.suffix'; // what the assembler learned about this device's scanner
 
 export function loadScannerSettings() {
   try {
@@ -29,12 +30,14 @@ export function attachScanbox(input, { onScan, onBurst, onKey, settings = loadSc
   const handlers = [];
   const assembler = new ScanAssembler({
     ...settings,
+    expectSuffix: localStorage.getItem(SUFFIX_KEY) === 'yes',
     onBuffer: (text) => {
       if (input.value !== text) input.value = text;
     },
     onBurst,
     onScan: ({ code, raw, terminator }) => {
       const scan = { code, raw, terminator, client_scan_id: newId(), read_at: new Date().toISOString() };
+      localStorage.setItem(SUFFIX_KEY, assembler.expectSuffix ? 'yes' : 'no');
       onScan?.(scan);
       const handler = handlers[handlers.length - 1];
       if (handler) handler(scan);

@@ -6,14 +6,20 @@
  * two CRs), maybe several barcodes in one burst, maybe no terminator at all. A code is cut:
  *  - at every terminator key (Enter/Tab, also keyCode 13/9 from wedges that report "Unidentified"),
  *  - at CR/LF/TAB inside the text itself (text committed at once by an IME-style wedge),
- *  - after `silenceMs` without a keystroke, if the pending text arrived in one machine-speed burst and
- *    has at least `minLength` characters. Text typed by a person (spread over several bursts) is never
- *    cut by silence: it waits for Enter. A leftover fragment older than `staleMs` is dropped when the
- *    next burst starts, so a stray key cannot glue itself onto the next barcode.
+ *  - after `silenceMs` without a keystroke, if the pending text has at least `minLength` characters
+ *    and arrived at machine speed (the median gap between its keys is below `silenceMs`). A hiccup in
+ *    the middle of a wedge's burst (a GC pause on the PDA) does not strand the code; text typed by a
+ *    person (keys further apart than `silenceMs`) is never cut by silence: it waits for Enter.
+ *    A leftover fragment older than `staleMs` is dropped when the next burst starts, so a stray key
+ *    cannot glue itself onto the next barcode.
+ * Once the scanner has shown that it ends codes with Enter/Tab (most are set up so), the silence wait
+ * grows to `suffixWaitMs`: a pause inside a burst then never splits a code, because the terminator is
+ * coming. A code that still arrives without one is cut after that wait and switches back to the short
+ * silence (the scanner was reconfigured).
  * Empty pieces (the LF of CR+LF, the second CR) are dropped; codes are trimmed.
  */
 
-export const DEFAULTS = Object.freeze({ silenceMs: 50, minLength: 3, staleMs: 1500 });
+export const DEFAULTS = Object.freeze({ silenceMs: 50, minLength: 3, staleMs: 1500, suffixWaitMs: 300 });
 
 const EDGE_JUNK = /^[\s\u0000-\u001f\u007f\u200b\ufeff]+|[\s\u0000-\u001f\u007f\u200b\ufeff]+$/g;
 const SEPARATORS = /[\r\n\t]/;
@@ -62,7 +68,7 @@ export function visible(raw) {
  */
 export class ScanAssembler {
   constructor(options = {}) {
-    const { onScan, onBurst, onBuffer, clock, ...settings } = options;
+    const { onScan, onBurst, onBuffer, clock, expectSuffix = false, ...settings } = options;
     this.settings = { ...DEFAULTS };
     for (const [k, v] of Object.entries(settings)) if (v !== undefined && v !== null) this.settings[k] = Number(v);
     this.onScan = onScan ?? (() => {});
@@ -72,8 +78,8 @@ export class ScanAssembler {
     this.buffer = '';
     this.burst = null;
     this.bursts = 0;
-    this._fresh = true; // the pending text started in the current burst
-    this._bufferAt = 0;
+    this._times = []; // when each change of the pending text happened (its rhythm)
+    this.expectSuffix = !!expectSuffix; // learned: this scanner ends its codes with Enter/Tab
     this._timer = null;
     this._expectText = false;
   }
@@ -122,17 +128,22 @@ export class ScanAssembler {
     this._disarm();
     this.burst = null;
     this._setBuffer('', this.clock.now());
-    this._fresh = true;
+  }
+
+  /** Median time between the changes of the pending text; 0 when it came in one piece. */
+  pendingGap() {
+    const gaps = this._times.slice(1).map((t, i) => t - this._times[i]).sort((a, b) => a - b);
+    return gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0;
   }
 
   _begin(t) {
     if (!this.burst) {
       this.burst = { n: ++this.bursts, start: t, last: t, events: [], segments: [] };
-      if (this.buffer && !this._fresh && t - this._bufferAt >= this.settings.staleMs) {
+      const changedAt = this._times[this._times.length - 1];
+      if (this.buffer && t - changedAt >= this.settings.staleMs) {
         this.burst.segments.push({ raw: this.buffer, terminator: null, codes: [], note: 'stale' });
         this._setBuffer('', t);
       }
-      if (!this.buffer) this._fresh = true;
     }
     this._arm();
   }
@@ -144,9 +155,10 @@ export class ScanAssembler {
   }
 
   _setBuffer(text, t) {
-    if (text !== this.buffer) this._bufferAt = t;
+    if (!text) this._times = [];
+    else if (!this.buffer) this._times = [t];
+    else if (text !== this.buffer) this._times.push(t);
     this.buffer = text;
-    if (!text) this._fresh = true;
     this.onBuffer(text);
   }
 
@@ -155,9 +167,17 @@ export class ScanAssembler {
     const codes = splitCodes(raw);
     this.burst?.segments.push({ raw, terminator, codes, note: codes.length ? null : 'empty' });
     this.buffer = '';
-    this._fresh = true;
+    this._times = [];
     this.onBuffer('');
+    if (codes.length && (terminator === 'Enter' || terminator === 'Tab')) this.expectSuffix = true;
+    if (terminator === 'silence') this.expectSuffix = false;
     for (const code of codes) this.onScan({ code, raw, terminator });
+  }
+
+  /** How long a silence ends a burst now. */
+  silenceWait() {
+    const { silenceMs, suffixWaitMs } = this.settings;
+    return this.expectSuffix ? Math.max(silenceMs, suffixWaitMs) : silenceMs;
   }
 
   _arm() {
@@ -165,7 +185,7 @@ export class ScanAssembler {
     this._timer = this.clock.set(() => {
       this._timer = null;
       this._silence(this.clock.now());
-    }, this.settings.silenceMs);
+    }, this.silenceWait());
   }
 
   _disarm() {
@@ -176,12 +196,13 @@ export class ScanAssembler {
   _silence(t) {
     const burst = this.burst;
     if (!burst) return;
+    burst.wait = this.silenceWait();
     if (this.buffer) {
-      if (this._fresh && cleanCode(this.buffer).length >= this.settings.minLength) {
+      const machine = this.pendingGap() < this.settings.silenceMs;
+      if (machine && cleanCode(this.buffer).length >= this.settings.minLength) {
         this._cut('silence');
       } else {
         burst.segments.push({ raw: this.buffer, terminator: null, codes: [], note: 'waiting' });
-        this._fresh = false;
       }
     }
     this.burst = null;

@@ -66,7 +66,7 @@ const TEXTS = {
     total_open: 'Open orders',
     overdue_total: 'Overdue',
     red: 'Late',
-    yellow: 'Due soon',
+    yellow: 'Soon',
     green: 'OK',
     overdue_top: 'Overdue TOP 10 (picking / printed)',
     no_tracking: 'Printed > {hours} h, no tracking no.',

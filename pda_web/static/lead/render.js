@@ -57,6 +57,14 @@ function countdownCell(shipBy) {
   return cell;
 }
 
+/** The order number with its last digits bright: what people read out and match on a label. */
+function orderNumber(number, tail = 5) {
+  const cell = h('span', 'order');
+  cell.title = number;
+  cell.append(h('span', 'order-head', number.slice(0, -tail)), h('span', 'order-tail', number.slice(-tail)));
+  return cell;
+}
+
 export function renderOverdue(root, items) {
   root.replaceChildren();
   if (!items?.length) {
@@ -68,7 +76,7 @@ export function renderOverdue(root, items) {
     row.dataset.order = item.order_number;
     row.append(
       h('span', 'rank', String(i + 1)),
-      h('span', 'order', item.order_number),
+      orderNumber(item.order_number),
       h('span', `status s-${item.status}`, t(`status_${item.status}`)),
       countdownCell(item.ship_by),
     );
@@ -87,7 +95,7 @@ export function renderNoTracking(root, items, nowMs) {
     const row = h('li', 'row');
     row.dataset.order = item.order_number;
     row.append(
-      h('span', 'order', item.order_number),
+      orderNumber(item.order_number),
       h('span', 'age', t('since_printed', { h: Math.floor(minutes / 60), m: minutes % 60 })),
     );
     root.appendChild(row);
@@ -117,7 +125,8 @@ export function renderAlerts(root, alerts, { onAck, timeZone, locale }) {
     );
     body.appendChild(head);
     const message = (en && alert.message_en) || alert.message;
-    const detail = [alert.order_number, alert.station, message].filter(Boolean).join(' · ');
+    const number = alert.order_number && !(message ?? '').includes(alert.order_number) ? alert.order_number : null;
+    const detail = [number, alert.station, message].filter(Boolean).join(' · ');
     if (detail) body.appendChild(h('div', 'alert-msg', detail));
     row.appendChild(body);
     if (acked) {

@@ -29,13 +29,20 @@ def person(name: str, phone: str, **overrides: Any) -> dict[str, Any]:
         "customer_name": name,
         "customer_phone": phone,
         "address": AddressInput(
-            name=name, phone=phone, province="浙江省", city="杭州市", district="西湖区", detail="文三路478号5幢1201室"
+            name=name,
+            phone=phone,
+            province="浙江省",
+            city="杭州市",
+            district="西湖区",
+            detail="文三路478号5幢1201室",
         ),
         **overrides,
     }
 
 
-def gift_order(session: Session, status: str = "paid", gift_status: str = "pending", **overrides: Any) -> Order:
+def gift_order(
+    session: Session, status: str = "paid", gift_status: str = "pending", **overrides: Any
+) -> Order:
     order = make_order(session, status, promotions=(GIFT_PROMOTION,), paid_amount=GIFT_AMOUNT, **overrides)
     assert order.gift is not None
     order.gift.status = gift_status

@@ -84,9 +84,19 @@ def test_tracking_issued_on_time(session: Session) -> None:
 
 def test_open_holds_in_words(session: Session) -> None:
     order = make_order(session, "printed")
-    place_hold(session, order, "address_changed", reason="买家改地址", actor="crm", source_system="crm", now=clock.now())
+    place_hold(
+        session,
+        order,
+        "address_changed",
+        reason="买家改地址",
+        actor="crm",
+        source_system="crm",
+        now=clock.now(),
+    )
     holds = _answer(session, order.order_number)["holds"]
-    assert [(h["kind"], h["label"], h["reason"]) for h in holds] == [("address_changed", "地址已变更", "买家改地址")]
+    assert [(h["kind"], h["label"], h["reason"]) for h in holds] == [
+        ("address_changed", "地址已变更", "买家改地址")
+    ]
     assert _answer(session, order.order_number, locale="en")["holds"][0]["label"] == "address changed"
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.cs.desk import chat_reply
-from server.cs.reply import SECTIONS, Shipment, ReplyContext, _shipments
+from server.cs.models import CsLookup
+from server.cs.reply import SECTIONS, ReplyContext, Shipment, _shipments
 from tests.integration.cs.helpers import gift_order
 from tests.support import make_order
 
@@ -19,7 +21,12 @@ PAID = NOW - timedelta(hours=2)
 
 def _printed_gift_order(session: Session):  # type: ignore[no-untyped-def]
     order = gift_order(
-        session, "printed", gift_status="packed", order_number="DAB2026021700882", paid_at=PAID, now=PAID + timedelta(minutes=30)
+        session,
+        "printed",
+        gift_status="packed",
+        order_number="DAB2026021700882",
+        paid_at=PAID,
+        now=PAID + timedelta(minutes=30),
     )
     order.tracking_number = "73100000001234"
     session.flush()
@@ -85,11 +92,24 @@ def test_no_tracking_yet_is_said(session: Session) -> None:
     assert reply.splitlines()[2:] == ["承诺发货: 2026-02-18 08:00 前(剩余 22小时0分)", "运单: 尚未生成"]
 
 
+def test_chat_lookups_are_recorded_as_chat(session: Session) -> None:
+    _printed_gift_order(session)
+    chat_reply(session, "查订单 DAB2026021700882", actor="integration:wecom", now=NOW)
+    chat_reply(session, "查订单 DAB1999010100001", actor="integration:wecom", now=NOW)
+    rows = session.scalars(select(CsLookup).where(CsLookup.via == "chat").order_by(CsLookup.id)).all()
+    assert [(r.user, r.key_kind, r.found) for r in rows] == [
+        ("integration:wecom", "order", True),
+        ("integration:wecom", "order", False),
+    ]
+
+
 def test_unknown_order_gets_a_polite_reply(session: Session) -> None:
     zh = chat_reply(session, "查订单 DAB1999010100001", actor="bot", now=NOW)
     assert not zh.found and zh.reply == "您好,未找到订单 DAB1999010100001,请核对订单号后再试。"
     en = chat_reply(session, "order DAB1999010100001", actor="bot", now=NOW)
-    assert en.reply == "Sorry, we could not find order DAB1999010100001; please check the number and try again."
+    assert (
+        en.reply == "Sorry, we could not find order DAB1999010100001; please check the number and try again."
+    )
     empty = chat_reply(session, "你好", actor="bot", now=NOW)
     assert not empty.found and "查订单 订单号" in empty.reply
 
@@ -103,5 +123,9 @@ def test_the_reply_never_carries_personal_data(session: Session) -> None:
 def test_split_shipments_section_is_ready_for_several_parcels(session: Session) -> None:
     order = _printed_gift_order(session)
     ctx = ReplyContext(order, NOW, "zh-CN", [Shipment("7310001", "ZTO"), Shipment("SF1002", "SF")])
-    assert _shipments(ctx) == ["您的包裹已分2批发出:", "  1. 运单: 中通快递 7310001", "  2. 运单: 顺丰速运 SF1002"]
+    assert _shipments(ctx) == [
+        "您的包裹已分2批发出:",
+        "  1. 运单: 中通快递 7310001",
+        "  2. 运单: 顺丰速运 SF1002",
+    ]
     assert _shipments in SECTIONS

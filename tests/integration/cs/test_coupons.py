@@ -20,14 +20,21 @@ from tests.support import make_order
 RULES = parse_rules(("0:5", "24:10"))
 
 
-@pytest.mark.parametrize(("hours_since_paid", "amount", "rule"), [(30, "5.00", "late>=0h"), (50, "10.00", "late>=24h")])
+@pytest.mark.parametrize(
+    ("hours_since_paid", "amount", "rule"), [(30, "5.00", "late>=0h"), (50, "10.00", "late>=24h")]
+)
 def test_amount_follows_how_late(session: Session, hours_since_paid: int, amount: str, rule: str) -> None:
     now = clock.now()
     order = make_order(session, "picking", paid_at=now - timedelta(hours=hours_since_paid))
     result = issue_delay_coupon(session, order, rules=RULES, actor="user:cs", now=now)
     assert result.created
     coupon = result.coupon
-    assert (coupon.amount, coupon.rule, coupon.issued_by, coupon.currency) == (Decimal(amount), rule, "user:cs", "CNY")
+    assert (coupon.amount, coupon.rule, coupon.issued_by, coupon.currency) == (
+        Decimal(amount),
+        rule,
+        "user:cs",
+        "CNY",
+    )
     assert coupon.late_minutes == (hours_since_paid - 24) * 60 and coupon.issued_at == now
 
 
@@ -37,7 +44,9 @@ def test_a_repeat_returns_the_same_coupon(session: Session) -> None:
     first = issue_delay_coupon(session, order, rules=RULES, actor="user:cs", now=now)
     again = issue_delay_coupon(session, order, rules=RULES, actor="user:admin", now=now + timedelta(hours=30))
     assert not again.created and again.coupon.id == first.coupon.id and again.coupon.issued_by == "user:cs"
-    count = session.scalar(select(func.count()).select_from(DelayCoupon).where(DelayCoupon.order_id == order.id))
+    count = session.scalar(
+        select(func.count()).select_from(DelayCoupon).where(DelayCoupon.order_id == order.id)
+    )
     assert count == 1
 
 
@@ -48,7 +57,17 @@ def test_the_database_refuses_a_second_coupon(session: Session) -> None:
     order = make_order(session, "paid", paid_at=now - timedelta(hours=30))
     issue_delay_coupon(session, order, rules=RULES, actor="user:cs", now=now)
     nested = session.begin_nested()
-    session.add(DelayCoupon(order_id=order.id, code="DCDUPLICATE", amount=5, rule="x", late_minutes=1, issued_by="x", issued_at=now))
+    session.add(
+        DelayCoupon(
+            order_id=order.id,
+            code="DCDUPLICATE",
+            amount=5,
+            rule="x",
+            late_minutes=1,
+            issued_by="x",
+            issued_at=now,
+        )
+    )
     with pytest.raises(IntegrityError):
         session.flush()
     nested.rollback()
@@ -66,7 +85,9 @@ def test_not_late_is_rejected_with_order_not_late(session: Session, case: str) -
     elif case == "unpaid":
         order = make_order(session, "pending_payment")
     else:
-        order = make_order(session, "cancelled", paid_at=now - timedelta(hours=40), now=now - timedelta(hours=30))
+        order = make_order(
+            session, "cancelled", paid_at=now - timedelta(hours=40), now=now - timedelta(hours=30)
+        )
     with pytest.raises(Rejected) as caught:
         issue_delay_coupon(session, order, rules=RULES, actor="user:cs", now=now)
     assert caught.value.code == "ORDER_NOT_LATE"
@@ -81,7 +102,11 @@ def test_the_coupon_shows_on_the_order(session: Session) -> None:
     issue_delay_coupon(session, order, rules=RULES, actor="user:cs", now=now)
     after = desk_lookup(session, order.order_number, None, asker=CS, now=now, locale="zh-CN").answer
     coupon = after["coupon"]  # type: ignore[index]
-    assert (coupon["amount"], coupon["rule_text"], coupon["issued_by"]) == ("10.00", "超时 ≥ 24 小时", "user:cs")
+    assert (coupon["amount"], coupon["rule_text"], coupon["issued_by"]) == (
+        "10.00",
+        "超时 ≥ 24 小时",
+        "user:cs",
+    )
     assert after["coupon_eligible"] is False  # type: ignore[index]
 
 

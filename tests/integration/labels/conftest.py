@@ -139,8 +139,15 @@ def sim_waybills(handle: SimulatorHandle) -> list[dict[str, object]]:
     return list(reply.json()["waybills"])
 
 
-def sim_creates(handle: SimulatorHandle) -> int:
-    return len(handle.app.journal.entries("zto.open.createOrder"))
+def sim_creates(handle: SimulatorHandle, package_ref: str | None = None) -> int:
+    entries = handle.app.journal.entries("zto.open.createOrder")
+    return len(
+        [
+            e
+            for e in entries
+            if package_ref is None or (e["json"] or {}).get("partnerOrderCode") == package_ref
+        ]
+    )  # type: ignore[union-attr]
 
 
 def sim_fault(handle: SimulatorHandle, **spec: object) -> None:
@@ -150,9 +157,10 @@ def sim_fault(handle: SimulatorHandle, **spec: object) -> None:
 
 # --- committed data for the thread races -------------------------------------------------------------------
 @pytest.fixture
-def committed(pg_engine: Engine) -> Iterator[Callable[..., tuple[sessionmaker[Session], str]]]:
-    """`committed()` → (session factory, order number) of a picking order that really is in the database."""
-    factory = make_session_factory(pg_engine)
+def committed(any_engine: Engine) -> Iterator[Callable[..., tuple[sessionmaker[Session], str]]]:
+    """`committed()` → (session factory, order number) of a picking order that really is in the database
+    (PostgreSQL, then SQLite: the embedded mode serialises writers instead of locking rows)."""
+    factory = make_session_factory(any_engine)
     made: list[int] = []
 
     def make(**overrides: object) -> tuple[sessionmaker[Session], str]:

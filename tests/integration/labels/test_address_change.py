@@ -13,8 +13,10 @@ from server import clock
 from server.errors import Rejected
 from server.labels.gate import confirm_label_scan, label_gate, scan_label
 from server.labels.models import CancelStatus, WaybillRecord, WaybillStatus
-from server.labels.printing import PrintStatus, label_status, print_label
-from server.labels.waybills import idempotency_key, retry_failed_cancels, void_label_for_address_change
+from server.labels.printing import PrintStatus, print_label
+from server.labels.prints import label_status
+from server.labels.records import idempotency_key
+from server.labels.waybills import retry_failed_cancels, void_label_for_address_change
 from server.orders.addresses import AddressInput, change_address
 
 from .conftest import RecordingCourier, move_address, picking_order

@@ -13,10 +13,14 @@ from server.errors import Conflict, DomainError, Rejected
 from server.labels.followups import request_waybill_followup
 from server.labels.gate import label_gate
 from server.labels.models import LabelPrint, WaybillStatus
+from server.labels.order_facts import label_content
 from server.labels.print_messages import CourierRefused, PrinterNotReady
-from server.labels.printing import PrintStatus, label_status, print_label, reprint_label
+from server.labels.printing import PrintStatus, print_label, reprint_label
+from server.labels.prints import label_status
+from server.labels.records import label_record
 from server.labels.stations import printer_for
 from server.orders.holds import place_hold
+from tests.support import GIFT_AMOUNT, GIFT_PROMOTION
 
 from .conftest import RecordingCourier, picking_order
 
@@ -227,3 +231,30 @@ def test_the_gate_wants_the_current_label_printed(session: Session, courier: Rec
     )
     first_print(session, order, courier)
     label_gate(session, order, "PK01")
+
+
+@pytest.mark.parametrize(
+    ("gift_status", "inside"), [("pending", True), ("packed", True), ("to_reship", False)]
+)
+def test_the_gift_mark_follows_the_gift_sub_order(
+    session: Session, courier: RecordingCourier, gift_status: str, inside: bool
+) -> None:
+    order = picking_order(session, promotions=(GIFT_PROMOTION,), paid_amount=GIFT_AMOUNT)
+    record = first_print(session, order, courier).printed
+    assert order.gift is not None and record is not None
+    order.gift.status = gift_status
+    waybill = label_record(session, order)
+    assert waybill is not None
+    content = label_content(order, waybill, record.at)
+    assert content.gift_inside is inside
+    assert (content.label_version, content.order_number, content.tracking_number) == (
+        1,
+        order.order_number,
+        order.tracking_number,
+    )
+    assert (content.sender_name, content.recipient_phone) == (
+        "杭州一号仓",
+        "13812345678",
+    )  # raw: the renderer masks
+    assert content.sku_summary == "纯棉T恤 黑色 M ×2；陶瓷马克杯 350ml ×1"
+    assert content.time_zone == "Asia/Shanghai" and content.consolidation == "杭州转运"

@@ -14,7 +14,8 @@ from server.alerts.services import raise_alert
 from server.alerts.watchdogs import no_tracking_key
 from server.errors import Conflict
 from server.labels.models import WaybillRecord, WaybillStatus
-from server.labels.waybills import ensure_waybill, idempotency_key
+from server.labels.records import idempotency_key
+from server.labels.waybills import ensure_waybill
 from tests.support import make_order
 
 from .conftest import RecordingCourier, picking_order

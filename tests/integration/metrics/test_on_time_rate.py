@@ -28,8 +28,8 @@ SCOPE = Scope(date(2026, 2, 16), date(2026, 2, 18))
 FIELDS = ("due", "on_time", "late", "pending", "unshipped", "rate")
 
 
-def _report(session: Session, by: str = "channel", scope: Scope = SCOPE, filters: Filters = Filters()):  # type: ignore[no-untyped-def]
-    return dashboard(session, scope, filters, by, now=NOW, tz=TZ, locale="zh-CN")
+def _report(session: Session, by: str = "channel", scope: Scope = SCOPE, filters: Filters | None = None):  # type: ignore[no-untyped-def]
+    return dashboard(session, scope, filters or Filters(), by, now=NOW, tz=TZ, locale="zh-CN")
 
 
 def _days(report) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
@@ -56,13 +56,18 @@ def test_per_local_day_matches_the_hand_computed_figures(session: Session, sourc
 def test_drill_down_by_channel(session: Session, source: str) -> None:
     one_day = Scope(date(2026, 2, 17), date(2026, 2, 17))
     rows = {r["key"]: r for r in _report(session, "channel", one_day)["breakdown"]}
-    assert {k: {f: r[f] for f in ("due", "on_time", "late")} for k, r in rows.items()} == EXPECTED_17_BY_CHANNEL
+    assert {
+        k: {f: r[f] for f in ("due", "on_time", "late")} for k, r in rows.items()
+    } == EXPECTED_17_BY_CHANNEL
     assert rows["tmall"]["label"] == "天猫" and rows["tmall"]["rate"] == 0.4
 
 
 def test_drill_down_by_warehouse_and_scope(session: Session, source: str) -> None:
     one_day = Scope(date(2026, 2, 17), date(2026, 2, 17))
-    rows = {r["key"]: (r["due"], r["on_time"], r["late"]) for r in _report(session, "warehouse", one_day)["breakdown"]}
+    rows = {
+        r["key"]: (r["due"], r["on_time"], r["late"])
+        for r in _report(session, "warehouse", one_day)["breakdown"]
+    }
     assert rows == EXPECTED_17_BY_WAREHOUSE
     only_sh = _report(session, "day", Scope(date(2026, 2, 17), date(2026, 2, 17), ("SH01",)))
     assert only_sh["totals"]["due"] == 1 and only_sh["totals"]["late"] == 1
@@ -104,6 +109,8 @@ def test_a_day_rolled_up_while_open_shows_when_it_was_computed(session: Session)
     seed(session)
     roll_up(session, first=SCOPE.last, last=SCOPE.last, now=NOW, tz=TZ)
     days = {d["day"]: d for d in _report(session)["days"]}
-    assert days["2026-02-18"]["live"] is False and days["2026-02-18"]["computed_at"].startswith("2026-02-18T04:00")
+    assert days["2026-02-18"]["live"] is False and days["2026-02-18"]["computed_at"].startswith(
+        "2026-02-18T04:00"
+    )
     assert days["2026-02-17"]["live"] is True and days["2026-02-17"]["computed_at"] is None
     assert _days(_report(session)) == EXPECTED

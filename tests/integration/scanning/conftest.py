@@ -33,7 +33,13 @@ _ids = itertools.count(1)
 
 def actor_of(session: Session, username: str, device_id: str | None = None) -> Actor:
     user = session.scalars(select(User).where(User.username == username)).one()
-    return Actor(username=user.username, user_id=user.id, role=user.role, warehouse_id=user.warehouse_id, device_id=device_id)
+    return Actor(
+        username=user.username,
+        user_id=user.id,
+        role=user.role,
+        warehouse_id=user.warehouse_id,
+        device_id=device_id,
+    )
 
 
 def scan_id() -> str:
@@ -43,7 +49,9 @@ def scan_id() -> str:
 class Desk:
     """One station as a packer sees it, bound to a session."""
 
-    def __init__(self, session: Session, username: str = "packer.hz1", station: str = "PK01", locale: str = "zh-CN"):
+    def __init__(
+        self, session: Session, username: str = "packer.hz1", station: str = "PK01", locale: str = "zh-CN"
+    ):
         self.session = session
         self.actor = actor_of(session, username)
         self.station = station
@@ -83,7 +91,9 @@ class Desk:
         return services.override_gift(self.session, cmd, self.actor, now=self._now(), locale=self.locale)
 
     def state(self) -> dict[str, Any]:
-        return services.station_state(self.session, self.actor, self.station, now=self._now(), locale=self.locale)
+        return services.station_state(
+            self.session, self.actor, self.station, now=self._now(), locale=self.locale
+        )
 
     def scan_all_items(self) -> dict[str, Any]:
         self.scan(TSHIRT)

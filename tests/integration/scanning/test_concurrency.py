@@ -66,7 +66,9 @@ def _race(workers: list[Callable[[], dict[str, Any]]]) -> list[dict[str, Any]]:
     return answers
 
 
-def _scanner(factory: sessionmaker[Session], username: str, station: str, code: str, scan_id: str | None = None):  # type: ignore[no-untyped-def]
+def _scanner(
+    factory: sessionmaker[Session], username: str, station: str, code: str, scan_id: str | None = None
+):  # type: ignore[no-untyped-def]
     with factory() as s:
         actor = actor_of(s, username)
 
@@ -92,9 +94,9 @@ def test_two_stations_open_the_same_order_one_wins(committed) -> None:  # type: 
     assert locked["details"]["station"] == opened["pack"]["station"]
     with factory() as s:
         open_packs = s.scalar(
-            select(func.count()).select_from(PackSession).where(
-                PackSession.order_id == created[0], PackSession.status == "open"
-            )
+            select(func.count())
+            .select_from(PackSession)
+            .where(PackSession.order_id == created[0], PackSession.status == "open")
         )
     assert open_packs == 1
 
@@ -111,9 +113,9 @@ def test_a_retry_racing_its_original_is_answered_once(committed) -> None:  # typ
     with factory() as s:
         assert s.scalar(select(func.count()).where(ScanEvent.client_scan_id == scan_id)) == 1
         scanned = s.scalar(
-            select(PackItem.scanned).join(PackSession).where(
-                PackSession.order_id == created[0], PackItem.sku == "SKU-4001"
-            )
+            select(PackItem.scanned)
+            .join(PackSession)
+            .where(PackSession.order_id == created[0], PackItem.sku == "SKU-4001")
         )
     assert scanned == 1
 

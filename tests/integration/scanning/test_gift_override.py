@@ -32,7 +32,9 @@ def test_lead_override_packs_the_order_and_reships_the_gift(session: Session, de
     gift = session.scalars(select(GiftOrder).where(GiftOrder.order_id == order.id)).one()
     assert gift.status == "to_reship" and gift.packed_at is None and "王组长" in (gift.status_reason or "")
     rows = session.scalars(
-        select(StatusTransition).where(StatusTransition.order_id == order.id, StatusTransition.subject == "gift")
+        select(StatusTransition).where(
+            StatusTransition.order_id == order.id, StatusTransition.subject == "gift"
+        )
     ).all()
     reship = [r for r in rows if r.to_status == "to_reship"]
     assert len(reship) == 1 and reship[0].actor == "user:lead.hz" and "赠品缺货" in (reship[0].reason or "")
@@ -85,4 +87,8 @@ def test_gift_scanned_twice_is_a_duplicate(session: Session, desk: Desk) -> None
     desk.scan(order.order_number)
     assert desk.scan(order.order_number + "GIFT")["code"] == "GIFT_ACCEPTED"
     again = desk.scan(order.order_number.lower() + "gift")
-    assert (again["result"], again["code"], again["sound"]) == ("duplicate", "GIFT_ALREADY_SCANNED", "warning")
+    assert (again["result"], again["code"], again["sound"]) == (
+        "duplicate",
+        "GIFT_ALREADY_SCANNED",
+        "warning",
+    )

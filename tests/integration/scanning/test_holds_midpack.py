@@ -21,7 +21,15 @@ def test_refund_request_mid_pack_stops_the_next_scan(session: Session, desk: Des
     order = printed_order(session)
     desk.scan(order.order_number)
     desk.scan(TSHIRT)
-    hold = place_hold(session, order, "refund_requested", reason="buyer", actor="tmall", source_system="tmall", now=clock.now())
+    hold = place_hold(
+        session,
+        order,
+        "refund_requested",
+        reason="buyer",
+        actor="tmall",
+        source_system="tmall",
+        now=clock.now(),
+    )
     stopped = desk.scan(TSHIRT)
     assert stopped["code"] == "ORDER_ON_HOLD" and stopped["details"]["holds"] == ["refund_requested"]
     assert stopped["scan"]["matched"] == "item" and stopped["order"]["lines"][0]["scanned"] == 1
@@ -38,7 +46,14 @@ def test_refund_request_mid_pack_stops_the_next_scan(session: Session, desk: Des
 def test_address_change_mid_pack(session: Session, desk: Desk) -> None:
     order = printed_order(session)
     desk.scan(order.order_number)
-    new = AddressInput(name="李四", phone="13900001111", province="浙江省", city="杭州市", district="滨江区", detail="江南大道1号")
+    new = AddressInput(
+        name="李四",
+        phone="13900001111",
+        province="浙江省",
+        city="杭州市",
+        district="滨江区",
+        detail="江南大道1号",
+    )
     change_address(session, order, new, actor="crm", source_system="crm", now=clock.now())
     answer = desk.scan(TSHIRT)
     assert answer["code"] == "ORDER_ON_HOLD" and answer["details"]["holds"] == ["address_changed"]
@@ -50,7 +65,9 @@ def test_address_change_mid_pack(session: Session, desk: Desk) -> None:
 def test_refund_mid_pack_makes_the_order_not_ready(session: Session, desk: Desk) -> None:
     order = printed_order(session)
     desk.scan(order.order_number)
-    apply_transition(session, order, "refunded", actor="tmall", source_system="tmall", reason="refund", now=clock.now())
+    apply_transition(
+        session, order, "refunded", actor="tmall", source_system="tmall", reason="refund", now=clock.now()
+    )
     answer = desk.scan(TSHIRT)
     assert answer["code"] == "ORDER_NOT_READY" and answer["details"]["status"] == "refunded"
     assert desk.abandon()["code"] == "PACK_ABANDONED"  # the packer can still put it aside
@@ -69,7 +86,11 @@ def test_hold_landing_between_check_and_commit_still_wins(
         # Inserted behind the ORM's back, as another transaction would: the loaded card does not see it.
         session.execute(
             insert(Hold).values(
-                order_id=order.id, kind="manual", placed_by="x", source_system="packline", placed_at=clock.now()
+                order_id=order.id,
+                kind="manual",
+                placed_by="x",
+                source_system="packline",
+                placed_at=clock.now(),
             )
         )
         return real(*args)

@@ -18,7 +18,12 @@ def test_retry_of_a_scan_replays_the_answer(any_session: Session) -> None:
     assert again.replayed and again.events == []
     assert again.answer == {**first.answer, "replayed": True}
     assert any_session.scalar(select(func.count()).where(ScanEvent.client_scan_id == "retry-1")) == 1
-    assert any_session.scalar(select(PackItem.scanned).where(PackItem.sku == "SKU-1001-BLK-M").order_by(PackItem.id.desc())) == 1
+    assert (
+        any_session.scalar(
+            select(PackItem.scanned).where(PackItem.sku == "SKU-1001-BLK-M").order_by(PackItem.id.desc())
+        )
+        == 1
+    )
     assert desk.state()["order"]["lines"][0]["scanned"] == 1
 
 

@@ -39,7 +39,9 @@ def test_expired_lock_is_taken_over_and_the_idle_pack_abandoned(any_session: Ses
     taken = second.scan(order.order_number)
     assert taken["code"] == "ORDER_OPENED" and taken["details"]["took_over"]["packer"] == "李打包"
     assert taken["order"]["lines"][0]["scanned"] == 0  # counts start again: the parcel moved
-    packs = any_session.scalars(select(PackSession).where(PackSession.order_id == order.id).order_by(PackSession.id))
+    packs = any_session.scalars(
+        select(PackSession).where(PackSession.order_id == order.id).order_by(PackSession.id)
+    )
     assert [(p.status, p.closed_by) for p in packs] == [("abandoned", "user:packer.hz2"), ("open", None)]
     first.now = second.now
     assert first.scan(MUG)["code"] == "NO_OPEN_PACK"  # the first station is idle again

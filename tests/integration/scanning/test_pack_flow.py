@@ -27,7 +27,11 @@ def test_full_pack_with_gift_by_scans_only(session: Session, desk: Desk) -> None
     assert card["address"]["changed"] is False
 
     first = desk.scan(TSHIRT)
-    assert (first["code"], first["sound"], first["order"]["lines"][0]["scanned"]) == ("ITEM_ACCEPTED", "success", 1)
+    assert (first["code"], first["sound"], first["order"]["lines"][0]["scanned"]) == (
+        "ITEM_ACCEPTED",
+        "success",
+        1,
+    )
     desk.scan(TSHIRT)
     last_item = desk.scan(MUG)
     assert last_item["step"] == "scan_gift" and last_item["remaining"] == {"items": 0, "gift": True}
@@ -49,7 +53,9 @@ def test_full_pack_with_gift_by_scans_only(session: Session, desk: Desk) -> None
     assert ("order", "printed", "packed") in {(t.subject, t.from_status, t.to_status) for t in trail}
     pack = session.scalars(select(PackSession).where(PackSession.order_id == order.id)).one()
     assert pack.status == "completed"
-    assert session.scalar(select(func.count()).select_from(ScanEvent).where(ScanEvent.order_id == order.id)) == 6
+    assert (
+        session.scalar(select(func.count()).select_from(ScanEvent).where(ScanEvent.order_id == order.id)) == 6
+    )
     assert desk.state()["step"] == "scan_order"
 
 
@@ -66,7 +72,9 @@ def test_case_barcode_counts_its_quantity(session: Session, desk: Desk) -> None:
     assert desk.complete()["code"] == "PACK_COMPLETED"
 
 
-def test_order_can_be_opened_by_tracking_number_and_completed_by_order_number(session: Session, desk: Desk) -> None:
+def test_order_can_be_opened_by_tracking_number_and_completed_by_order_number(
+    session: Session, desk: Desk
+) -> None:
     order = printed_order(session)
     opened = desk.scan(order.tracking_number)
     assert opened["code"] == "ORDER_OPENED" and opened["scan"]["matched"] == "tracking"
@@ -101,7 +109,10 @@ def test_events_published_after_each_call(session: Session, desk: Desk) -> None:
     opened = desk.scan_result(order.order_number)
     [progress] = opened.events
     assert progress.name == "pack_progress" and progress.station == "PK01" and progress.warehouse == "HZ01"
-    assert progress.payload["counts"] == {"required": 3, "scanned": 0} and progress.payload["step"] == "scan_items"
+    assert (
+        progress.payload["counts"] == {"required": 3, "scanned": 0}
+        and progress.payload["step"] == "scan_items"
+    )
     desk.scan_all_items()
     done = desk.complete_result()
     names = [e.name for e in done.events]

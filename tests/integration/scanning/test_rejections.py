@@ -9,7 +9,14 @@ from sqlalchemy.orm import Session
 from server import clock
 from server.orders.holds import place_hold
 from server.scanning.models import ScanEvent
-from tests.integration.scanning.conftest import CUP_GIFT_PRODUCT, MUG, NOT_ORDERED, TSHIRT, Desk, printed_order
+from tests.integration.scanning.conftest import (
+    CUP_GIFT_PRODUCT,
+    MUG,
+    NOT_ORDERED,
+    TSHIRT,
+    Desk,
+    printed_order,
+)
 from tests.support import make_order
 
 
@@ -47,7 +54,10 @@ def test_open_hold_stops_opening_and_names_the_kinds(session: Session, desk: Des
     answer = desk.scan(order.order_number)
     assert answer["code"] == "ORDER_ON_HOLD"
     assert answer["details"]["holds"] == ["address_changed", "refund_requested"]
-    assert "申请退款" in answer["message"] and answer["order"]["holds"] == ["address_changed", "refund_requested"]
+    assert "申请退款" in answer["message"] and answer["order"]["holds"] == [
+        "address_changed",
+        "refund_requested",
+    ]
     assert answer["pack"] is None
 
 
@@ -148,6 +158,7 @@ def test_order_of_another_warehouse(session: Session, desk: Desk) -> None:
     order = make_order(session, "printed", warehouse_code="SH01")
     answer = desk.scan(order.order_number)
     assert answer["code"] == "WRONG_WAREHOUSE" and answer["details"]["warehouse"] == "SH01"
+    assert answer["order"] is None and _stored(session, answer).order_id == order.id
 
 
 @pytest.mark.parametrize("code", ["NOPE-12345", "XX", "🙂", "订单号"])
@@ -157,7 +168,9 @@ def test_unknown_code(session: Session, desk: Desk, code: str) -> None:
     assert _stored(session, answer).matched == "unknown"
 
 
-@pytest.mark.parametrize("code", ["", "   ", "\r\n", "\x00\x01\x1d", "A" * 129, "B" * 10_000, None, 12345, ["x"], {}])
+@pytest.mark.parametrize(
+    "code", ["", "   ", "\r\n", "\x00\x01\x1d", "A" * 129, "B" * 10_000, None, 12345, ["x"], {}]
+)
 def test_garbage_is_invalid_input_and_still_stored(session: Session, desk: Desk, code: object) -> None:
     answer = desk.scan(code)
     assert (answer["result"], answer["code"]) == ("rejected", "INVALID_INPUT")
@@ -197,5 +210,7 @@ def test_every_rejection_is_recorded(session: Session, desk: Desk) -> None:
     desk.scan(order.order_number)
     for code in (NOT_ORDERED, "???", MUG, MUG):
         desk.scan(code)
-    rows = session.scalars(select(ScanEvent.code).where(ScanEvent.order_id == order.id).order_by(ScanEvent.id)).all()
+    rows = session.scalars(
+        select(ScanEvent.code).where(ScanEvent.order_id == order.id).order_by(ScanEvent.id)
+    ).all()
     assert rows == ["ORDER_OPENED", "ITEM_NOT_IN_ORDER", "UNKNOWN_CODE", "ITEM_ACCEPTED", "OVER_SCAN"]

@@ -25,7 +25,9 @@ def test_undo_steps_back_one_accepted_scan_at_a_time(session: Session, desk: Des
     assert item_undone["details"]["undone_scan_id"] == first["scan"]["id"]
     undone = session.get(ScanEvent, first["scan"]["id"])
     session.refresh(undone)  # type: ignore[arg-type]
-    assert undone is not None and undone.undone_at is not None and undone.undone_by == item_undone["scan"]["id"]
+    assert (
+        undone is not None and undone.undone_at is not None and undone.undone_by == item_undone["scan"]["id"]
+    )
 
     nothing = desk.undo()
     assert nothing["code"] == "NOTHING_TO_UNDO" and nothing["step"] == "scan_items"
@@ -40,7 +42,12 @@ def test_undo_of_a_case_returns_all_its_units(session: Session, desk: Desk) -> N
     desk.scan(order.order_number)
     assert desk.scan("16938012000187")["remaining"]["items"] == 0
     assert desk.undo()["remaining"]["items"] == 6
-    assert session.scalar(select(PackItem.scanned).where(PackItem.sku == "SKU-4001").order_by(PackItem.id.desc())) == 0
+    assert (
+        session.scalar(
+            select(PackItem.scanned).where(PackItem.sku == "SKU-4001").order_by(PackItem.id.desc())
+        )
+        == 0
+    )
 
 
 def test_abandon_frees_station_and_order(session: Session, desk: Desk) -> None:
@@ -51,7 +58,9 @@ def test_abandon_frees_station_and_order(session: Session, desk: Desk) -> None:
     assert answer["code"] == "PACK_ABANDONED" and answer["step"] == "scan_order"
     assert answer["pack"]["status"] == "abandoned" and answer["remaining"] == {"items": 0, "gift": False}
     pack = session.scalars(select(PackSession).where(PackSession.order_id == order.id)).one()
-    assert pack.status == "abandoned" and pack.close_reason == "包装破损" and pack.closed_by == "user:packer.hz1"
+    assert (
+        pack.status == "abandoned" and pack.close_reason == "包装破损" and pack.closed_by == "user:packer.hz1"
+    )
     assert desk.state()["step"] == "scan_order"
     session.refresh(order)
     assert order.status == "printed"

@@ -36,6 +36,10 @@ export function renderPack(view) {
   document.getElementById('screen-pack').dataset.packOpen = answer?.pack ? 'yes' : 'no';
   const giftOpen = !!order?.gift && !order.gift.scanned && !!answer?.pack;
   document.getElementById('btn-override').hidden = !giftOpen;
+  // Nothing to undo, abandon or complete without an open pack — unless actions wait in the outbox
+  // (offline, the pack may have been opened by a scan the server has not seen yet).
+  const idle = (!answer?.pack || step === 'done' || step === 'scan_order') && view.pending.length === 0 && !view.queued;
+  for (const id of ['btn-undo', 'btn-abandon', 'btn-complete']) document.getElementById(id).disabled = idle;
   tick();
 }
 
@@ -86,14 +90,15 @@ function orderCard(order, answer, view) {
     address ? h('div', { class: 'address' }, [address.name, address.phone, address.province, address.city, address.district, address.detail].filter(Boolean).join(' ')) : null,
     h('ul', { class: 'lines' }, (order.lines ?? []).map((line) => lineRow(line, pendingCodes))),
     order.gift ? giftBlock(order.gift, pendingCodes) : null,
-    remainingRow(answer?.remaining),
+    answer?.pack ? remainingRow(answer.remaining) : null,
   );
 }
 
 function holdText(hold) {
   if (typeof hold === 'string') return tOr(`hold.${hold}`, hold);
   const kind = hold.kind ?? hold.code ?? hold.type ?? '';
-  return [tOr(`hold.${kind}`, kind), hold.reason].filter(Boolean).join(' · ');
+  const label = tOr(`hold.${kind}`, kind);
+  return [label, hold.reason].filter((x, i, all) => x && all.indexOf(x) === i).join(' · ');
 }
 
 function lineRow(line, pendingCodes) {

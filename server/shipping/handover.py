@@ -1,0 +1,341 @@
+"""The dock handover: a batch per courier pickup, a scan per parcel (the last interception gate), and the
+close that ships the orders whose every package left (partly shipped orders stay packed)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.catalog.models import Station
+from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from server.events import DomainEvent
+from server.labels.followups import FollowUp
+from server.orders.events import order_updated
+from server.orders.states import OrderStatus
+from server.orders.transitions import apply_transition
+from server.scanning.codes import normalise
+from server.shipping import dock_log as log
+from server.shipping import messages as m
+from server.shipping.common import Worker
+from server.shipping.gate import check_parcel
+from server.shipping.interceptions import confirm_followup, intercept, void_followup
+from server.shipping.models import HandoverBatch, HandoverParcel, Package, PackageStatus
+from server.shipping.parcels import load_order, stop_reason
+
+COURIER_CODE_MAX = 20
+
+
+@dataclass(frozen=True)
+class ParcelScan:
+    batch_id: int
+    code: object
+    client_scan_id: str
+    device_id: str | None = None
+
+
+@dataclass
+class DockResult:
+    answer: dict[str, Any]
+    events: list[DomainEvent] = field(default_factory=list)
+    jobs: list[FollowUp] = field(default_factory=list)
+    replayed: bool = False
+
+
+@dataclass
+class CloseResult:
+    batch: HandoverBatch
+    shipped: list[str] = field(default_factory=list)  # order numbers now shipped
+    partial: list[str] = field(default_factory=list)  # order numbers with packages still to go
+    stopped: list[dict[str, Any]] = field(default_factory=list)  # parcels intercepted at the close
+    events: list[DomainEvent] = field(default_factory=list)
+    jobs: list[FollowUp] = field(default_factory=list)
+
+
+def dock_station(session: Session, worker: Worker, code: str) -> Station:
+    query = select(Station).where(Station.code == code)
+    if worker.warehouse_id is not None:
+        query = query.where(Station.warehouse_id == worker.warehouse_id)
+    station = session.scalars(query).first()
+    if station is None:
+        raise NotFound("station", station=code)
+    if station.kind != "dock":
+        raise InvalidInput(m.NOT_A_DOCK, station=code)
+    return station
+
+
+def open_batch(
+    session: Session, station_code: str, courier: str, worker: Worker, *, now: datetime
+) -> tuple[HandoverBatch, bool]:
+    """The open batch of this dock and courier, or a new one: (batch, created)."""
+    courier = courier.strip().upper()
+    if not courier or len(courier) > COURIER_CODE_MAX or not courier.isalnum():
+        raise InvalidInput(m.UNKNOWN_COURIER, courier=courier[:COURIER_CODE_MAX])
+    station = dock_station(session, worker, station_code)
+    found = _open_of(session, station.id, courier)
+    if found is not None:
+        return found, False
+    batch = HandoverBatch(
+        warehouse_id=station.warehouse_id, station_id=station.id, courier_code=courier,
+        status="open", opened_by=worker.audit_name, opened_at=now,
+    )  # fmt: skip
+    nested = session.begin_nested()
+    try:
+        session.add(batch)
+        session.flush()
+    except IntegrityError:  # a second PDA at the same dock opened it in the same instant
+        nested.rollback()
+        found = _open_of(session, station.id, courier)
+        assert found is not None
+        return found, False
+    nested.commit()
+    local = now.astimezone(ZoneInfo(station.warehouse.timezone or "Asia/Shanghai"))
+    batch.number = f"HO-{station.warehouse.code}-{local:%Y%m%d}-{batch.id:05d}"
+    session.flush()
+    return batch, True
+
+
+def _open_of(session: Session, station_id: int, courier: str) -> HandoverBatch | None:
+    return session.scalars(
+        select(HandoverBatch).where(
+            HandoverBatch.station_id == station_id,
+            HandoverBatch.courier_code == courier,
+            HandoverBatch.status == "open",
+        )
+    ).first()
+
+
+def get_batch(session: Session, batch_id: int, worker: Worker, *, lock: bool = False) -> HandoverBatch:
+    query = select(HandoverBatch).where(HandoverBatch.id == batch_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    batch = session.scalars(query).first()
+    if batch is None:
+        raise NotFound("handover batch", batch_id=batch_id)
+    if worker.warehouse_id is not None and batch.warehouse_id != worker.warehouse_id:
+        raise Forbidden(m.WRONG_WAREHOUSE, warehouse=str(batch.warehouse_id))
+    return batch
+
+
+def scan_parcel(
+    session: Session, cmd: ParcelScan, worker: Worker, *, now: datetime, locale: str
+) -> DockResult:
+    scanned = normalise(cmd.code)
+    scan = {"client_scan_id": cmd.client_scan_id, "raw": scanned.raw, "normalized": scanned.code}
+    scan_id = log.claim(
+        session,
+        {
+            "client_scan_id": cmd.client_scan_id, "batch_id": cmd.batch_id, "raw": scanned.raw,
+            "normalized": scanned.code, "actor": worker.username, "device_id": cmd.device_id or worker.device_id,
+            "created_at": now,
+        },
+    )  # fmt: skip
+    if scan_id is None:
+        earlier = log.previous(session, cmd.client_scan_id)
+        if earlier is not None and earlier.answer is not None and earlier.actor == worker.username:
+            return DockResult({**earlier.answer, "replayed": True}, replayed=True)
+        outcome = log.Outcome.rejected("INVALID_INPUT", message_code=m.SCAN_ID_REUSED)
+        return DockResult(log.build_answer(session, None, outcome, None, scan, locale))
+    batch = get_batch(session, cmd.batch_id, worker, lock=True)
+    result = DockResult({})
+    outcome, parcel = _scan(session, batch, scanned, worker, now, result)
+    result.answer = log.build_answer(session, batch, outcome, parcel, scan, locale)
+    log.store(session, scan_id, outcome, result.answer)
+    result.events.append(_progress(session, batch, result.answer))
+    return result
+
+
+def _scan(
+    session: Session, batch: HandoverBatch, scanned: Any, worker: Worker, now: datetime, result: DockResult
+) -> tuple[log.Outcome, dict[str, Any] | None]:
+    if batch.status != "open":
+        return log.Outcome.rejected(m.BATCH_CLOSED, details={"batch": batch.number}), None
+    if not scanned.usable:
+        return log.Outcome.rejected(
+            "INVALID_INPUT", message_code=m.SCAN_UNREADABLE, details={"problem": scanned.problem}
+        ), None
+    checked = check_parcel(session, batch, scanned, now)
+    if checked.stop is not None and checked.package is not None and checked.order is not None:
+        station = session.get(Station, batch.station_id)
+        _, _, events = intercept(
+            session, batch=batch, station_code=station.code if station else "", order=checked.order,
+            package=checked.package, stop=checked.stop, worker=worker, stage="scan", now=now,
+        )  # fmt: skip
+        result.events.extend(events)
+        if checked.stop.terminal:
+            result.jobs.append(void_followup(checked.order.order_number))
+        return checked.outcome, checked.parcel
+    if checked.outcome.code != m.PARCEL_ADDED or checked.package is None or checked.order is None:
+        return checked.outcome, checked.parcel
+    row = HandoverParcel(
+        batch_id=batch.id,
+        package_id=checked.package.id,
+        order_id=checked.order.id,
+        scanned_by=worker.audit_name,
+        scanned_at=now,
+    )
+    nested = session.begin_nested()
+    try:
+        session.add(row)
+        session.flush()
+    except IntegrityError:  # the same parcel on two PDAs at once: the other one won
+        nested.rollback()
+        return check_parcel(session, batch, scanned, now).outcome, checked.parcel
+    nested.commit()
+    return checked.outcome, checked.parcel
+
+
+def _progress(session: Session, batch: HandoverBatch, answer: dict[str, Any]) -> DomainEvent:
+    info = answer["batch"] or {}
+    return DomainEvent(
+        name="handover_progress",
+        payload={
+            "batch": info,
+            "result": answer["result"],
+            "code": answer["code"],
+            "parcel": answer["parcel"],
+        },
+        warehouse=info.get("warehouse"),
+        station=info.get("station"),
+    )
+
+
+def close_batch(session: Session, batch_id: int, worker: Worker, *, now: datetime) -> CloseResult:
+    """Close: re-check every parcel's order (a hold placed since its scan stops it here), hand the rest
+    over, ship the orders whose last package left, and say which confirmations to send."""
+    batch = get_batch(session, batch_id, worker, lock=True)
+    rows = session.execute(
+        select(HandoverParcel, Package).join(Package, Package.id == HandoverParcel.package_id)
+        .where(HandoverParcel.batch_id == batch.id).order_by(HandoverParcel.id)
+    ).all()  # fmt: skip
+    if batch.status != "open":
+        raise Conflict(m.BATCH_CLOSED, batch=batch.number)
+    if not rows:
+        raise Conflict(m.BATCH_EMPTY, batch=batch.number)
+    done = session.execute(
+        update(HandoverBatch).where(HandoverBatch.id == batch.id, HandoverBatch.status == "open")
+        .values(status="closed", closed_at=now, closed_by=worker.audit_name)
+    )  # fmt: skip
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(m.BATCH_CLOSED, batch=batch.number)
+    session.refresh(batch)
+    station = session.get(Station, batch.station_id)
+    result = CloseResult(batch)
+    by_order: dict[int, list[tuple[HandoverParcel, Package]]] = defaultdict(list)
+    for parcel, package in rows:
+        by_order[package.order_id].append((parcel, package))
+    for pairs in by_order.values():
+        _close_order(session, batch, station.code if station else "", pairs, worker, now, result)
+    batch.parcel_count, batch.total_weight_g = session.execute(
+        select(func.count(HandoverParcel.id), func.coalesce(func.sum(Package.weight_g), 0))
+        .join(Package, Package.id == HandoverParcel.package_id).where(HandoverParcel.batch_id == batch.id)
+    ).one()  # fmt: skip
+    session.flush()
+    return result
+
+
+def _close_order(
+    session: Session,
+    batch: HandoverBatch,
+    station: str,
+    pairs: list[tuple[HandoverParcel, Package]],
+    worker: Worker,
+    now: datetime,
+    result: CloseResult,
+) -> None:
+    order = load_order(session, pairs[0][1].order_id)
+    stop = stop_reason(order)
+    if stop is None:
+        nested = session.begin_nested()
+        try:
+            events = _hand_over(session, batch, order, [p for _, p in pairs], worker, now, result)
+            nested.commit()
+            result.events.extend(events)
+            return
+        except DomainError:  # a hold landed between our look and the transition
+            nested.rollback()
+            order = load_order(session, order.id)
+            stop = stop_reason(order)
+            if stop is None:
+                raise
+    for parcel, package in pairs:
+        session.delete(parcel)
+        _, _, events = intercept(
+            session,
+            batch=batch,
+            station_code=station,
+            order=order,
+            package=package,
+            stop=stop,
+            worker=worker,
+            stage="close",
+            now=now,
+        )
+        result.events.extend(events)
+        result.stopped.append(
+            {
+                "tracking_number": package.tracking_number,
+                "order_number": order.order_number,
+                "reason": stop.reason,
+            }
+        )
+    if stop.terminal:
+        result.jobs.append(void_followup(order.order_number))
+    session.flush()
+
+
+def _hand_over(
+    session: Session,
+    batch: HandoverBatch,
+    order: Any,
+    packages: list[Package],
+    worker: Worker,
+    now: datetime,
+    result: CloseResult,
+) -> list[DomainEvent]:
+    for package in packages:
+        package.status, package.handed_over_at, package.batch_id, package.updated_at = (
+            PackageStatus.HANDED_OVER,
+            now,
+            batch.id,
+            now,
+        )
+    session.flush()
+    left = session.scalar(
+        select(func.count(Package.id)).where(
+            Package.order_id == order.id, Package.status != PackageStatus.HANDED_OVER
+        )
+    )
+    result.jobs.extend(confirm_followup(p) for p in packages)
+    if left:
+        result.partial.append(order.order_number)
+        total = session.scalar(select(func.count(Package.id)).where(Package.order_id == order.id))
+        return [
+            order_updated(
+                order,
+                "partially_shipped",
+                packages_left=int(left),
+                packages=int(total or 0),
+                batch=batch.number,
+            )
+        ]
+    for package in packages:
+        package.completes_order = True
+    reason = f"handed over to {batch.courier_code} in {batch.number}"
+    _, events = apply_transition(
+        session,
+        order,
+        OrderStatus.SHIPPED,
+        actor=worker.audit_name,
+        source_system="packline",
+        reason=reason,
+        now=now,
+    )
+    result.shipped.append(order.order_number)
+    return events
