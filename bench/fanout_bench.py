@@ -114,7 +114,9 @@ def main() -> int:
     procs: list[mp.Process] = []
     try:
         for s in servers:
-            s.start(timeout=60)
+            s.launch()
+        for s in servers:
+            s.wait_ready(timeout=120)
         with Session(engine) as session:
             token = user_token(session, "lead.hz")
             numbers = [make_order(session, "picking").order_number for _ in range(args.changes)]

@@ -15,11 +15,11 @@ from server import clock
 from server.accounts.models import User
 from server.accounts.services import issue_user_token
 from server.demo_seed import DEMO_USERS, seed_reference, seed_users
+from server.integrations.ports import Waybill, WaybillRequest
+from server.labels.printing import print_label
 from server.orders.addresses import AddressInput
 from server.orders.ingest import IngestLine, IngestOrder, ingest_order
 from server.orders.models import Order
-from server.integrations.ports import Waybill, WaybillRequest
-from server.labels.printing import print_label
 from server.orders.transitions import apply_transition
 from simulators.catalog import ALL_PRODUCTS
 

@@ -48,7 +48,10 @@ class InProcessJobQueue:
     def from_settings(cls, settings: Settings) -> InProcessJobQueue:
         return cls(intervals=retry_intervals(settings))
 
-    def enqueue(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> bool:
+    def enqueue(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> None:
+        self.submit(func, *args, queue=queue, job_id=job_id)
+
+    def submit(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> bool:
         queues.validate([queue])
         with self._cond:
             if job_id is not None:

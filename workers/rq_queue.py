@@ -55,7 +55,10 @@ class RqJobQueue:
             connection = Redis.from_url(settings.redis_url)
         return cls(connection, intervals=retry_intervals(settings), job_timeout=settings.job_timeout_seconds)
 
-    def enqueue(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> bool:
+    def enqueue(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> None:
+        self.submit(func, *args, queue=queue, job_id=job_id)
+
+    def submit(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> bool:
         """True when enqueued, False when a job with `job_id` is already pending."""
         target = Queue(queues.validate([queue])[0], connection=self.connection)
         options: dict[str, Any] = {

@@ -77,10 +77,6 @@ class LookupKey:
     last4: str | None = None
     name: str | None = None
 
-    @property
-    def text(self) -> str:
-        return self.codes[0] if self.codes else f"{self.last4} {self.name}"
-
 
 def clean(text: str) -> str:
     """Full-width to half-width, trimmed."""

@@ -7,7 +7,6 @@ ORDER_NOT_LATE = define(
     "订单未超时(承诺发货时间 {ship_by}),不能发放延迟补偿券",
     "The order is not late (ship by {ship_by}); no delay coupon can be issued",
 )
-LOOKUP_EMPTY = define("LOOKUP_EMPTY", "请输入要查询的内容", "Enter something to look up")
 
 KEY_KINDS = {
     "order": ("订单号", "order number"),

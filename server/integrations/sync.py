@@ -178,7 +178,9 @@ def keep_known_phone(session: Session, cmd: IngestOrder) -> IngestOrder:
     order = session.scalars(
         select(Order).where(Order.source == cmd.source, Order.external_id == cmd.external_id)
     ).first()
-    known = order.current_address.phone if order is not None and order.current_address else None
+    if order is None or order.current_address is None:
+        return cmd
+    known = order.current_address.phone
     if not known or not _same_masked(cmd.address.phone, known):
         return cmd
     return replace(

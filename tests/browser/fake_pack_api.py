@@ -196,6 +196,8 @@ class FakePackApi:
             self.in_flight = 0
             self.max_in_flight = 0
             self.slow_seconds = 0.0
+            self.gate = threading.Event()  # pack requests wait here while it is cleared (hold())
+            self.gate.set()
             # "network": cut the connection before processing; "drop_response": after processing;
             # "http_422" / "http_500": answer that error without processing.
             self.fail: str | None = None
@@ -205,6 +207,13 @@ class FakePackApi:
         with self._lock:
             self.fail = mode
             self.fail_remaining = times
+
+    def hold(self) -> None:
+        """Pack requests wait (as if the server were stuck) until release()."""
+        self.gate.clear()
+
+    def release(self) -> None:
+        self.gate.set()
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -227,6 +236,7 @@ class FakePackApi:
         return self
 
     def stop(self) -> None:
+        self.gate.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -300,6 +310,7 @@ class FakePackApi:
                 self.in_flight += 1
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
             try:
+                self.gate.wait(timeout=30)
                 if self.slow_seconds:
                     time.sleep(self.slow_seconds)
                 with self._lock:

@@ -40,7 +40,13 @@ def _seed(session: Session) -> tuple[str, int]:
     now = clock.now()
     overdue = [
         make_order(session, status, ship_by=now - timedelta(minutes=minutes))
-        for status, minutes in (("printed", 187), ("picking", 95), ("printed", 48), ("picking", 12), ("picking", 3))
+        for status, minutes in (
+            ("printed", 187),
+            ("picking", 95),
+            ("printed", 48),
+            ("picking", 12),
+            ("picking", 3),
+        )
     ]
     for minutes in (25, 70, 100):
         make_order(session, "paid", ship_by=now + timedelta(minutes=minutes))
@@ -94,7 +100,9 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture
 def wall(chromium: Browser, site: Site) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN", base_url=site.server.url)
+    context = chromium.new_context(
+        viewport={"width": 1920, "height": 1080}, locale="zh-CN", base_url=site.server.url
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))

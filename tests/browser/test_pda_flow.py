@@ -123,6 +123,7 @@ def test_english_switch_and_accept_language(page: Page, fake_api: FakePackApi) -
 
 def login_en(page: Page) -> None:
     scan(page, "PK-HZ-001")
+    expect(page.locator("#screen-stations")).to_be_visible()
     expect(page.locator("#screen-stations h1")).to_have_text("Choose your station")
     scan(page, "PK01")
     expect(page.locator("#screen-pack")).to_be_visible()
@@ -142,6 +143,16 @@ def test_password_login(page: Page) -> None:
     expect(page.locator("#screen-login")).to_be_visible()
     expect(page.locator("#login-error")).to_be_hidden()
     expect(page.locator("#scanbox")).to_be_focused()
+
+
+def test_station_scanned_right_after_the_badge_is_not_taken_for_a_badge(
+    page: Page, fake_api: FakePackApi
+) -> None:
+    scan(page, "PK-HZ-001")
+    scan(page, "PK04")  # before the login answer arrives
+    expect(page.locator("#screen-pack")).to_be_visible()
+    expect(page.locator("#station-chip")).to_have_text("PK04")
+    assert [x["badge"] for x in fake_api.logins] == ["PK-HZ-001"]
 
 
 def test_unknown_badge_is_loud(page: Page) -> None:

@@ -21,17 +21,21 @@ def outbox_ids(page: Page) -> list[str]:
 
 def test_scans_during_a_slow_request_are_queued_and_sent_in_order(page: Page, fake_api: FakePackApi) -> None:
     login(page)
-    fake_api.slow_seconds = 0.4
+    fake_api.hold()  # the first request hangs in the server
     scan(page, "SO1001")
     scan(page, "6901001")
     scan(page, "6901001")
     scan(page, "6904001")
     # Read at once, sent one at a time: the packer sees what is waiting.
-    expect(page.locator("#pending")).to_be_visible()
-    expect(page.locator("#pending .pending-code").first).to_have_text("SO1001")
-    expect(page.locator("#queue-badge")).to_contain_text("待发送")
+    pending = page.locator("#pending .pending-code")
+    expect(pending).to_have_text(["SO1001", "6901001", "6901001", "6904001"])
+    expect(page.locator("#queue-badge")).to_have_text("待发送 4")
     shot(page, "12-queued-behind-slow-request")
-    expect(line_count(page, MUG)).to_have_text("1", timeout=10000)
+    wait_until(lambda: fake_api.in_flight == 1)
+    assert fake_api.received == []  # the first is stuck, the others were not sent alongside
+    fake_api.slow_seconds = 0.2
+    fake_api.release()
+    expect(line_count(page, MUG)).to_have_text("1")
     expect(line_count(page, TEE)).to_have_text("2")
     expect(page.locator("#pending")).to_be_hidden()
     expect(page.locator("#queue-badge")).to_be_hidden()

@@ -62,14 +62,22 @@ class ServerProcess:
     def log_path(self) -> Path:
         return self.log_dir / f"packline-{self.name}-{self.port}.log"
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 90) -> ServerProcess:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> ServerProcess:
+        """Start the process without waiting (start several, then wait for each: imports take seconds)."""
         env = {**os.environ, **self.env, "PACKLINE_SOCKETIO_ASYNC_MODE": self.mode}
         module = ["-m", "server.serve"] if self.mode == "gevent" else ["-m", "server.cli", "serve"]
         cmd = [sys.executable, *module, "--host", "127.0.0.1", "--port", str(self.port)]
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        return self
+
+    def wait_ready(self, timeout: float = 90) -> ServerProcess:
+        assert self.proc is not None, "launch() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -79,7 +87,7 @@ class ServerProcess:
                     return self
             except requests.RequestException:
                 time.sleep(0.1)
-        raise RuntimeError(f"{self.name} did not come up: {self.tail()}")
+        raise RuntimeError(f"{self.name} did not come up in {timeout}s: {self.tail()}")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

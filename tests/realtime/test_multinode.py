@@ -64,8 +64,10 @@ def cluster() -> Iterator[Cluster]:
     b = ServerProcess("B", env, mode="threading")
     engine = make_engine(url)
     try:
-        a.start()
-        b.start()
+        for server in (a, b):  # launch both, then wait: each spends seconds importing
+            server.launch()
+        for server in (a, b):
+            server.wait_ready()
         yield Cluster(a, b, engine, env)
     finally:
         a.stop()

@@ -105,7 +105,7 @@ def sync_platform_window(source: str, shop: str, since_iso: str) -> dict[str, An
         seen, created = seen + result.seen, created + result.created
     with rt.work() as work:
         moved = domain.advance_cursor(work.session, source, shop, window, seen, clock.now())
-        mark_recovered(work, sync_platform_window.failure_source(source, shop, since_iso))
+        mark_recovered(work, _window_source(source, shop))
         next_since = (window.end - policy.overlap).isoformat()
         if moved and domain.is_behind(window.end, clock.now(), policy):
             # Catching up (first sync, or after an outage): chain the next window now, not at the next tick.
@@ -136,7 +136,11 @@ def sync_platform_window(source: str, shop: str, since_iso: str) -> dict[str, An
     }
 
 
-sync_platform_window.failure_source = lambda source, shop, *_: f"{source}:{shop}"  # type: ignore[attr-defined]
+def _window_source(source: str, shop: str, *_: Any) -> str:
+    return f"{source}:{shop}"
+
+
+sync_platform_window.failure_source = _window_source  # type: ignore[attr-defined]
 
 
 def _fetch(

@@ -29,6 +29,7 @@ const state = {
   station: null,
   stations: [],
   stationError: null,
+  stationsLoading: null,
   screen: null,
   answer: null,
   answerSeq: 0,
@@ -40,6 +41,8 @@ const api = createApi({ getToken: () => state.session?.token, getLocale });
 let scanbox = null;
 let outbox = null;
 let popScreenHandler = null;
+let loginPending = null;
+const scansDuringLogin = [];
 
 // ---- screens -------------------------------------------------------------------------------------
 
@@ -48,8 +51,9 @@ function show(screen) {
   for (const id of SCREENS) $(`screen-${id}`).hidden = id !== screen;
   document.body.dataset.screen = screen;
   popScreenHandler?.();
+  // No scanbox.reset() here: a screen can change in the middle of a scanner's burst (the login answer
+  // arrives while the station code is being typed) and those keys belong to the next scan.
   popScreenHandler = scanbox.pushHandler(SCAN_HANDLERS[screen]);
-  scanbox.reset();
   redraw();
 }
 
@@ -103,6 +107,17 @@ function setLoginNotice(text) {
   $('login-error').hidden = !text;
 }
 
+/** One login at a time. Scans read meanwhile (the station code right after the badge) go to the next
+ * screen when the login succeeds, and are dropped when it fails (the badge must be scanned again). */
+function startLogin(credentials) {
+  if (loginPending) return;
+  loginPending = login(credentials).then((ok) => {
+    loginPending = null;
+    const later = scansDuringLogin.splice(0);
+    if (ok) for (const scan of later) scanbox.dispatch(scan);
+  });
+}
+
 async function login(credentials) {
   setLoginNotice(null);
   let res;
@@ -116,13 +131,14 @@ async function login(credentials) {
       signal('error');
       showAlarm({ title: t('login.failed'), message: err.body?.message ?? t('login.failed'), code: err.body?.code ?? `HTTP ${err.status}` });
     }
-    return;
+    return false;
   }
   state.session = { token: res.token, expires_at: res.expires_at, user: res.user, display_name: res.display_name };
   saved.saveSession(state.session);
   signal('success');
   outbox.resume();
   await enterStations();
+  return true;
 }
 
 /** Back to the login screen; queued scans stay in the outbox and go out after the next login. */
@@ -165,12 +181,19 @@ async function enterStations() {
   state.stationError = null;
   state.stations = saved.loadStations();
   show('stations');
+  let done;
+  state.stationsLoading = new Promise((resolve) => {
+    done = resolve;
+  });
   try {
     state.stations = await api.get('/api/v1/stations');
     saved.saveStations(state.stations);
   } catch (err) {
     if (err instanceof AuthExpired) return onAuthExpired();
     state.stationError = t(err instanceof NetworkError ? 'station.offline' : 'station.load_failed');
+  } finally {
+    state.stationsLoading = null;
+    done();
   }
   if (state.screen === 'stations') drawStations();
 }
@@ -288,8 +311,10 @@ function wireRealtime() {
 // ---- wiring --------------------------------------------------------------------------------------
 
 const SCAN_HANDLERS = {
-  login: (scan) => login({ badge: scan.code }),
-  stations: (scan) => {
+  login: (scan) => (loginPending ? scansDuringLogin.push(scan) : startLogin({ badge: scan.code })),
+  stations: async (scan) => {
+    if (state.stationsLoading) await state.stationsLoading; // a station scanned while the list loads
+    if (state.screen !== 'stations') return scanbox.dispatch(scan); // a station was picked meanwhile
     const station = findStation(state.stations, scan.code);
     if (station) return pickStation(station);
     signal('error');
@@ -309,7 +334,7 @@ function wireButtons() {
     const form = ev.currentTarget.elements;
     const username = form.username.value.trim();
     const password = form.password.value;
-    if (username && password) login({ username, password });
+    if (username && password) startLogin({ username, password });
   });
   $('lang-btn').addEventListener('click', async () => {
     await setLocale(getLocale() === 'zh-CN' ? 'en' : 'zh-CN');

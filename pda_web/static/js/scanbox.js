@@ -107,5 +107,10 @@ export function attachScanbox(input, { onScan, onBurst, onKey, settings = loadSc
       };
     },
     reset: () => assembler.reset(),
+    /** Hand a scan read earlier to whoever takes scans now. */
+    dispatch(scan) {
+      const handler = handlers[handlers.length - 1];
+      if (handler) handler(scan);
+    },
   };
 }

@@ -133,6 +133,8 @@ function drawAlerts() {
 
 function onAlertRaised(payload) {
   const alert = payload.alert ?? payload;
+  // Admin and CS hear every warehouse; global alerts (no warehouse) belong on every board.
+  if (alert.warehouse && alert.warehouse !== state.session.warehouse) return;
   if (!state.board || alert.id == null) return scheduleRefresh();
   state.board.alerts = [alert, ...state.board.alerts.filter((a) => a.id !== alert.id)];
   drawAlerts();

@@ -18,7 +18,7 @@ from server import clock
 from server.accounts.models import User
 from server.integrations.courier_zto import ZtoConnector
 from server.integrations.http import Timeouts
-from server.labels.waybills import ensure_waybill
+from server.labels.printing import print_label
 from server.orders.models import Order
 from server.orders.transitions import apply_transition
 from server.scanning import services
@@ -153,10 +153,15 @@ def sim_waybills(handle: SimulatorHandle) -> dict[str, dict[str, Any]]:
 def printed_with_sim_label(session: Session, connector: ZtoConnector, **overrides: Any) -> Order:
     """A printed order whose label came from the courier simulator (so a void reaches the simulator)."""
     order = make_order(session, "picking", **overrides)
-    outcome = ensure_waybill(session, order, connector, actor="test", now=clock.now())
-    assert outcome.issued, outcome
-    apply_transition(
-        session, order, "printed", actor="test", source_system="test", reason=None, now=clock.now()
+    result = print_label(
+        session,
+        order,
+        connector,
+        station="PK01",
+        client_request_id=uuid.uuid4().hex,
+        actor="user:packer.hz1",
+        now=clock.now(),
     )
+    assert result.print_status == "printed" and order.status == "printed", result
     session.flush()
     return order
