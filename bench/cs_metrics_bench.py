@@ -124,6 +124,13 @@ def bench_lookups(
     return rows
 
 
+def baseline(rt: Runtime) -> tuple[float, float]:
+    """A bare `SELECT 1` round trip: the floor under every query, and a gauge of how loaded the box is."""
+    with rt.engine.connect() as conn:
+        times = timed(lambda: conn.execute(text("SELECT 1")), 300)
+    return pct(times, 50), pct(times, 99)
+
+
 def bench_http(rt: Runtime, keys: dict[str, list[str]]) -> tuple[float, float, int]:
     app = create_app(runtime=rt)
     client = app.test_client()
@@ -225,6 +232,10 @@ def main() -> None:
                   f"in {info['seconds']:.0f} s; database {info['size']}; steps {info['steps']}")  # fmt: skip
         rt = Runtime.create(Settings(database_url=url, login_rate_limit_per_minute=10_000))
         keys = sample_keys(rt, args.lookups)
+        b50, b99 = baseline(rt)
+        print(
+            f"\nbaseline SELECT 1 round trip: p50 {b50:.2f} ms, p99 {b99:.2f} ms; load average {os.getloadavg()[0]:.1f}"
+        )
         print("\n| key | lookups | domain p50 ms | domain p99 ms | with commit p50 ms | with commit p99 ms |")
         print("|---|---:|---:|---:|---:|---:|")
         for kind, n, p50, p99, w50, w99 in bench_lookups(rt, keys):

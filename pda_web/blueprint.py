@@ -20,6 +20,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/": ("index", "index.html"),
     "/pda": ("pda", "pda.html"),
     "/pda/diagnostics": ("pda_diagnostics", "pda_diagnostics.html"),
+    "/pda/dock": ("pda_dock", "pda_dock.html"),  # the dock: hand parcels over to the courier (js/dock.js)
     "/lead": ("lead", "lead.html"),  # the lead's live wall screen (static/lead/, js/live.js)
     "/cs": ("cs", "cs.html"),  # the customer service desk (static/cs/)
     "/kpi": ("kpi", "kpi.html"),  # fulfilment KPIs with charts and CSV export (static/kpi/)
@@ -28,9 +29,9 @@ PAGES: dict[str, tuple[str, str]] = {
 # The PDA's offline app shell: these pages and every static file below these folders. API calls are
 # never cached.
 PDA_SCOPE = "/pda"
-PDA_SHELL_PAGES = ("/pda", "/pda/diagnostics")
-PDA_SHELL_DIRS = ("css", "js", "i18n", "icons")
-PDA_TEMPLATES = ("pda.html", "pda_diagnostics.html", "pda_sw.js")
+PDA_SHELL_PAGES = ("/pda", "/pda/diagnostics", "/pda/dock")
+PDA_SHELL_DIRS = ("css", "js", "i18n", "icons", "vendor")
+PDA_TEMPLATES = ("pda.html", "pda_diagnostics.html", "pda_dock.html", "pda_sw.js")
 # The worker lives at the root so that its scope may be "/pda" (a script at /pda/sw.js could only
 # control /pda/…, not /pda itself).
 SERVICE_WORKER_URL = "/pda-sw.js"
@@ -142,7 +143,7 @@ def create_blueprint() -> Blueprint:
         static_root = url_for("pda_web.static", filename="").rstrip("/")
         shell = [*PDA_SHELL_PAGES, url_for("pda_web.manifest")]
         shell += [f"{static_root}/{p.relative_to(STATIC_DIR).as_posix()}" for p in shell_files()]
-        body = render_template("pda_sw.js", version=shell_version(), shell=shell, scope=PDA_SCOPE)
+        body = render_template("pda_sw.js", version=shell_version(), shell=shell)
         response = Response(body, mimetype="text/javascript")
         # The browser must always see the newest worker; it is tiny.
         response.headers["Cache-Control"] = "no-cache, no-store"

@@ -12,19 +12,20 @@ from server.api import (
     alerts_routes,
     auth_routes,
     cs_routes,
+    handover_routes,
     imports_routes,
     labels_routes,
     live_routes,
     meta_routes,
     metrics_routes,
     orders_routes,
-    handover_routes,
     pack_routes,
     shipping_routes,
     stations_routes,
     webhooks_routes,
 )
 from server.api.errors import PacklineApi, register_error_handlers
+from server.api.security import init_security
 from server.config import Settings
 from server.ports import JobQueue, Publisher
 from server.runtime import Runtime
@@ -58,6 +59,10 @@ def create_app(
     runtime: Runtime | None = None,
 ) -> Flask:
     settings = settings or (runtime.settings if runtime else Settings.from_env())
+    if settings.log_json:
+        from server.observability import configure_logging
+
+        configure_logging(json_logs=True)
     rt = runtime or Runtime.create(settings, publisher=publisher, jobs=jobs)
     app = Flask("packline", static_folder=None)
     app.config.update(
@@ -83,6 +88,7 @@ def create_app(
         api.register_blueprint(blp)
     app.register_blueprint(meta_routes.blp)
     register_error_handlers(app)
+    init_security(app)
     _register_optional_adapters(app, rt)
     return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -139,6 +140,11 @@ def _load_plugins() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get("PACKLINE_SOCKETIO_ASYNC_MODE") == "gevent" and (argv or sys.argv[1:])[:1] == ["serve"]:
+        # The realtime tier: patch before redis/ssl/sockets are imported by anything below.
+        from gevent import monkey
+
+        monkey.patch_all()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _load_plugins()
     parser = argparse.ArgumentParser(prog="packline", description="Packline warehouse scanning backend")

@@ -12,7 +12,7 @@ import uuid
 from contextvars import ContextVar
 from typing import Any
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -35,6 +35,10 @@ PACK_COMPLETIONS = Counter(
     "packline_pack_completions_total", "Packs completed (order + gift packed together)"
 )
 REJECTIONS = Counter("packline_scan_rejections_total", "Rejected scans by code", ["code"])
+# Summed over the live processes of a multiprocess (gunicorn) deployment; a dead worker's share drops out.
+SOCKETIO_CLIENTS = Gauge(
+    "packline_socketio_clients", "Connected Socket.IO clients", multiprocess_mode="livesum"
+)
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 

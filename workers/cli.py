@@ -11,6 +11,7 @@ from rq import Worker
 from rq.cron import CronScheduler
 
 from server.config import Settings
+from server.observability import job_id_var, request_id_var
 from workers import context, queues
 from workers.failures import resolve
 from workers.schedule import SCHEDULE, Periodic, validate
@@ -35,6 +36,19 @@ def _redis(settings: Settings) -> Redis | None:
     return Redis.from_url(settings.redis_url)
 
 
+class PacklineWorker(Worker):
+    """Runs each job with the job id and the enqueuing request's id in the log context (JSON logs)."""
+
+    def perform_job(self, job, queue):  # type: ignore[no-untyped-def]
+        job_token = job_id_var.set(job.meta.get("packline_id") or job.id)
+        request_token = request_id_var.set(job.meta.get("request_id"))
+        try:
+            return super().perform_job(job, queue)
+        finally:
+            request_id_var.reset(request_token)
+            job_id_var.reset(job_token)
+
+
 @command("worker", "run an RQ worker (with RQ's scheduler for retry backoff)", _configure_worker)
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     connection = _redis(settings)
@@ -45,7 +59,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     rt = context.build_runtime(settings)
     context.configure(rt)
     context.warm_up(rt)
-    worker = Worker(names, connection=connection)
+    worker = PacklineWorker(names, connection=connection)
     worker.work(burst=args.burst, with_scheduler=True)
     return 0
 

@@ -21,6 +21,7 @@ from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Callback, Job, JobStatus
 
 from server.config import Settings
+from server.observability import request_id_var
 from workers import queues
 from workers.failures import retry_intervals
 
@@ -67,6 +68,8 @@ class RqJobQueue:
             "failure_ttl": self.failure_ttl,
             "on_failure": Callback(FAILURE_CALLBACK),
             "description": f"{func}{args!r}",
+            # The web request that asked for the job; `PacklineWorker` puts it back into the log context.
+            "meta": {"request_id": request_id_var.get()},
         }
         if self.intervals:
             options["retry"] = Retry(max=len(self.intervals), interval=self.intervals)
@@ -74,11 +77,12 @@ class RqJobQueue:
             target.enqueue_call(func, args=args, **options)
             return True
         rq_id = rq_job_id(job_id)
+        options["meta"]["packline_id"] = job_id
         if self._pending(rq_id):
             log.debug("job %s is already pending; not enqueued again", job_id)
             return False
         try:
-            target.enqueue_call(func, args=args, job_id=rq_id, unique=True, meta={"packline_id": job_id}, **options)
+            target.enqueue_call(func, args=args, job_id=rq_id, unique=True, **options)
         except DuplicateJobError:
             return False  # someone enqueued it between our look and our push
         return True

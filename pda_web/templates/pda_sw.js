@@ -4,7 +4,6 @@ const VERSION = {{ version|tojson }};
 const CACHE = `packline-pda-${VERSION}`;
 const SHELL = {{ shell|tojson }};
 const SHELL_PATHS = new Set(SHELL);
-const SCOPE = {{ scope|tojson }};
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -30,11 +29,12 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/socket.io')) return;
-  if (SHELL_PATHS.has(url.pathname)) {
-    // Cache first: the whole cache is replaced when any shell file changes (VERSION).
-    event.respondWith(caches.open(CACHE).then((c) => c.match(url.pathname, { ignoreSearch: true })).then((hit) => hit ?? fetch(request)));
-  } else if (request.mode === 'navigate' && url.pathname.startsWith(`${SCOPE}/`)) {
-    // Another page under the PDA scope: the network, or the PDA page when offline.
-    event.respondWith(fetch(request).catch(() => caches.open(CACHE).then((c) => c.match(SCOPE))));
-  }
+  if (!SHELL_PATHS.has(url.pathname)) return; // anything else: straight to the network
+  // Cache first: the whole cache is replaced when any shell file changes (VERSION).
+  event.respondWith(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.match(url.pathname, { ignoreSearch: true }))
+      .then((hit) => hit ?? fetch(request)),
+  );
 });

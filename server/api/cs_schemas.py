@@ -80,6 +80,8 @@ class AnswerSchema(Schema):
     paid_amount = fields.String()
     promise = fields.Nested(PromiseSchema)
     tracking = fields.Dict(allow_none=True, metadata={"description": "{number, courier, courier_label}"})
+    packages = fields.List(fields.Dict(), metadata={"description": "Every package: tracking number, state…"})
+    shipment_state = fields.String(metadata={"description": "not_packed|packed|partially_shipped|shipped"})
     gift = fields.Dict(
         allow_none=True, metadata={"description": "{gift_number, status, status_label, items}"}
     )

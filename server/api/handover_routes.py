@@ -28,7 +28,7 @@ from server.api.shipping_schemas import (
     StationArgSchema,
 )
 from server.i18n import localize_value
-from server.shipping import dock_log, handover, queries
+from server.shipping import closing, dock_log, handover, queries
 from server.shipping.handover import ParcelScan
 from server.shipping.manifest import Manifest, build_manifest, manifest_csv, manifest_pdf
 
@@ -132,7 +132,7 @@ class Close(MethodView):
         are handed over, orders whose last package left become shipped (the others stay packed,
         partially shipped), and one shipment confirmation per package is queued."""
         with runtime().work() as work:
-            result = handover.close_batch(work.session, batch_id, worker(), now=clock.now())
+            result = closing.close_batch(work.session, batch_id, worker(), now=clock.now())
             work.publish(result.events)
             _enqueue(work, result.jobs)
             stopped = [{k: localize_value(v, locale()) for k, v in s.items()} for s in result.stopped]

@@ -104,7 +104,7 @@ def healthz() -> dict[str, Any]:
 
 @blp.get("/readyz")
 def readyz() -> tuple[dict[str, Any], int]:
-    """Ready for traffic: database reachable (503 if not); Redis down only degrades."""
+    """Ready for traffic: database reachable and migrations at head (503 if not); Redis down only degrades."""
     rt = runtime()
     checks: dict[str, str] = {}
     try:
@@ -113,6 +113,14 @@ def readyz() -> tuple[dict[str, Any], int]:
         checks["database"] = "ok"
     except Exception as exc:  # any driver error means "not ready"
         checks["database"] = f"error: {type(exc).__name__}"
+    if checks["database"] == "ok":
+        # A node deployed ahead of `packline migrate` would answer with errors: keep it out of rotation.
+        try:
+            from server.migrate import at_head
+
+            checks["migrations"] = "at head" if at_head(rt.engine) else "behind"
+        except Exception as exc:
+            checks["migrations"] = f"error: {type(exc).__name__}"
     if rt.settings.redis_url:
         try:
             import redis
@@ -123,7 +131,7 @@ def readyz() -> tuple[dict[str, Any], int]:
             checks["redis"] = f"degraded: {type(exc).__name__}"
     else:
         checks["redis"] = "embedded"
-    ok = checks["database"] == "ok"
+    ok = checks["database"] == "ok" and checks.get("migrations") == "at head"
     status = (
         "ok" if ok and not checks["redis"].startswith("degraded") else ("degraded" if ok else "unavailable")
     )
@@ -131,7 +139,7 @@ def readyz() -> tuple[dict[str, Any], int]:
 
 
 _DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Packline API</title>
-<style>body{font:15px system-ui,sans-serif;margin:2rem;max-width:70rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}
+<style nonce="{{ csp_nonce() }}">body{font:15px system-ui,sans-serif;margin:2rem;max-width:70rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}
 .op{margin:.6rem 0;padding:.5rem .8rem;border-left:4px solid #888;background:#f7f7f7}.m{font-weight:700;display:inline-block;width:4.5rem}
 .get{border-color:#2a7}.post{border-color:#27c}.put,.patch{border-color:#c80}.delete{border-color:#c33}
 pre{background:#fff;border:1px solid #ddd;padding:.5rem;overflow:auto;font-size:12px}summary{cursor:pointer}</style></head>
@@ -139,7 +147,7 @@ pre{background:#fff;border:1px solid #ddd;padding:.5rem;overflow:auto;font-size:
 Authenticate with <code>POST /api/v1/auth/login</code>, then send <code>Authorization: Bearer &lt;token&gt;</code>.
 Errors are always <code>{code, message, details}</code>; <code>Accept-Language: en</code> switches messages to English.</p>
 <div id="ops">Loading…</div>
-<script>
+<script nonce="{{ csp_nonce() }}">
 fetch('/api/openapi.json').then(r=>r.json()).then(spec=>{
   const byTag={};
   for(const [path,item] of Object.entries(spec.paths)){for(const [m,op] of Object.entries(item)){

@@ -40,7 +40,13 @@ class IngestSchema(Schema):
     customer_phone = fields.String(load_default=None, validate=validate.Length(max=32))
     status = fields.String(required=True, validate=validate.OneOf(sorted(ASSERTABLE)))
     paid_at = fields.AwareDateTime(load_default=None)
-    paid_amount = fields.Decimal(load_default=0, places=2, validate=validate.Range(min=0, max=10_000_000))
+    paid_amount = fields.Decimal(
+        load_default=0,
+        places=2,
+        validate=validate.Range(min=0, max=10_000_000),
+        # apispec would print the Decimal bounds as strings ("0.00"), which is not a valid JSON Schema.
+        metadata={"minimum": 0, "maximum": 10_000_000, "default": 0},
+    )
     promotions = fields.List(
         fields.String(validate=validate.Length(max=64)), load_default=list, validate=validate.Length(max=20)
     )

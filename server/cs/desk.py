@@ -15,9 +15,10 @@ from server.cs.answer import build_answer, gift_line
 from server.cs.keys import code_key, parse_chat, parse_query
 from server.cs.lookup import coupon_of, find_order_ids, load_order, load_summaries
 from server.cs.models import CsLookup
-from server.cs.reply import not_found_reply, order_reply
+from server.cs.reply import Shipment, not_found_reply, order_reply
 from server.orders.messages import STATUS_LABELS, label
 from server.privacy import mask_name
+from server.shipping.queries import parcels_view, tracked_packages
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def desk_lookup(
         answer = build_answer(
             order, coupon_of(session, order.id), now=now, locale=locale, reveal=asker.reveal
         )
+        answer.update(parcels_view(session, order, locale))
     elif ids:
         matches = [_summary(o, locale, asker.reveal) for o in load_summaries(session, ids)]
     latency = (time.perf_counter() - started) * 1000
@@ -86,7 +88,9 @@ def chat_reply(
     kind, ids = ("none", []) if code is None else find_order_ids(session, code_key(code), warehouse_ids=None)
     if ids:
         order = load_order(session, ids[0])
-        text, number = order_reply(order, now=now, locale=reply_locale), order.order_number
+        parcels = [Shipment(p.tracking_number, p.courier_code) for p in tracked_packages(session, order.id)]
+        text = order_reply(order, now=now, locale=reply_locale, shipments=parcels)
+        number = order.order_number
     else:
         text, number = not_found_reply(code, reply_locale), None
     latency = (time.perf_counter() - started) * 1000

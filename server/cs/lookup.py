@@ -15,6 +15,7 @@ from server.catalog.models import Channel
 from server.cs.keys import CODE_KINDS, EXTERNAL, GIFT, ORDER, PHONE_NAME, TRACKING, LookupKey
 from server.cs.models import DelayCoupon
 from server.orders.models import GiftOrder, Order
+from server.shipping.models import Package
 
 MAX_MATCHES = 20
 
@@ -55,6 +56,10 @@ def find_order_ids(
         ids = [row[0] for row in rows if kind in code_kinds and row[column] in codes]
         if ids:
             return kind, ids
+    if TRACKING in code_kinds:  # package 2… of a split shipment has its own number (server.shipping)
+        ids = _ids(session, _package(key), warehouse_ids)
+        if ids:
+            return TRACKING, ids
     return (key.kinds[0] if key.kinds[0] != GIFT else code_kinds[0]), []
 
 
@@ -100,6 +105,14 @@ def _gift(key: LookupKey) -> Select[Any]:
         select(Order.id)
         .join(GiftOrder, GiftOrder.order_id == Order.id)
         .where(GiftOrder.gift_number.in_(key.codes))
+    )
+
+
+def _package(key: LookupKey) -> Select[Any]:
+    return (
+        select(Order.id)
+        .join(Package, Package.order_id == Order.id)
+        .where(Package.tracking_number.in_(key.codes))
     )
 
 

@@ -1,6 +1,6 @@
 """The "查订单" chat reply a WeCom/DingTalk bot posts: one line per section, customer-safe (no address,
-no holds). Split shipments come later: `shipments_of` will return several parcels and the shipment section
-already words them as "您的包裹已分N批发出"."""
+no holds). A split shipment (several packages, `server.shipping`) is worded "您的包裹已分N批发出" with each
+package's tracking number; the desk passes the packages in, `shipments_of` is the one-parcel fallback."""
 
 from __future__ import annotations
 
@@ -93,8 +93,8 @@ SECTIONS: list[Callable[[ReplyContext], list[str]]] = [
 ]
 
 
-def order_reply(order: Order, *, now: datetime, locale: str) -> str:
-    ctx = ReplyContext(order, now, locale, shipments_of(order))
+def order_reply(order: Order, *, now: datetime, locale: str, shipments: list[Shipment] | None = None) -> str:
+    ctx = ReplyContext(order, now, locale, shipments or shipments_of(order))
     return "\n".join(line for section in SECTIONS for line in section(ctx))
 
 

@@ -145,7 +145,11 @@ class StatusTransition(Base):
     """Append-only trail: who moved which order (or gift sub-order) from what to what, why, from which system."""
 
     __tablename__ = "status_transitions"
-    __table_args__ = (Index("ix_status_transitions_order_at", "order_id", "at"),)
+    __table_args__ = (
+        Index("ix_status_transitions_order_at", "order_id", "at"),
+        # packed-per-hour per packer and the metrics read transitions by target state and time
+        Index("ix_status_transitions_to_status_at", "to_status", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))

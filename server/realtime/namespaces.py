@@ -20,6 +20,7 @@ from server.accounts.services import Principal, authenticate
 from server.catalog.models import Station
 from server.errors import Unauthorized
 from server.live.countdown import all_warehouses
+from server.observability import SOCKETIO_CLIENTS
 from server.realtime.rooms import rooms_for_client
 from server.runtime import Runtime
 
@@ -68,12 +69,14 @@ def register_handlers(
         for room in rooms:
             join_room(room)
         clients[request.sid] = Client(principal, station, tuple(rooms))  # type: ignore[attr-defined]
+        SOCKETIO_CLIENTS.inc()
         if on_accept is not None:
             on_accept()
 
     @socketio.on("disconnect")
     def on_disconnect(*_args: Any) -> None:
-        clients.pop(request.sid, None)  # type: ignore[attr-defined]
+        if clients.pop(request.sid, None) is not None:  # type: ignore[attr-defined]
+            SOCKETIO_CLIENTS.dec()
 
     @socketio.on("hello")
     def on_hello(_data: Any = None) -> dict[str, Any]:

@@ -64,10 +64,26 @@ class EmitOnlyPublisher(SocketIOPublisher):
         )
 
 
+class LocalPublisher:
+    """Embedded mode (no Redis): jobs run in a thread of the web process, so they emit through that
+    process's Socket.IO server, once it registered itself; before that (a CLI job) events have no listener."""
+
+    def publish(self, events: Iterable[DomainEvent]) -> None:
+        if _local_emitters:
+            SocketIOPublisher(_local_emitters[-1]).publish(events)
+
+
+_local_emitters: list[Emitter] = []
+
+
+def register_local_emitter(emitter: Emitter) -> None:
+    """Called by the embedded web process's realtime setup (one Socket.IO server per process)."""
+    _local_emitters[:] = [emitter]
+
+
 def emit_only_publisher(settings: Any) -> Publisher:
-    """What a worker should publish through: Redis when configured, else nowhere (nobody could listen)."""
+    """What a worker publishes through: the Redis message queue the web processes listen on, or — in the
+    embedded mode — the Socket.IO server of the process the in-process job queue runs in."""
     if settings.redis_url:
         return EmitOnlyPublisher(settings.redis_url, channel=settings.socketio_channel)
-    from server.ports import RecordingPublisher
-
-    return RecordingPublisher()
+    return LocalPublisher()

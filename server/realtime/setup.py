@@ -16,7 +16,7 @@ from flask_socketio import SocketIO
 from server.ports import RecordingPublisher
 from server.realtime.countdown import CountdownTicker, LocalSlotLock, RedisSlotLock
 from server.realtime.namespaces import Client, register_handlers
-from server.realtime.publisher import SocketIOPublisher
+from server.realtime.publisher import SocketIOPublisher, register_local_emitter
 from server.runtime import Runtime
 
 log = logging.getLogger("packline.realtime")
@@ -43,6 +43,8 @@ def init_realtime(app: Flask, rt: Runtime) -> RealtimeTier:
         options["message_queue"] = settings.redis_url
     socketio = SocketIO(app, **options)
     emitter = SocketIOPublisher(socketio)
+    if not settings.redis_url:
+        register_local_emitter(socketio)  # embedded: in-process jobs emit through this server
     if isinstance(rt.publisher, RecordingPublisher):
         # The default publisher records into the void; keep it recording (tests read it) and emit as well.
         rt.publisher = SocketIOPublisher(socketio, also=rt.publisher)

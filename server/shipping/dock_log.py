@@ -78,7 +78,7 @@ def counts(session: Session, batch_id: int) -> dict[str, int]:
         .where(HandoverParcel.batch_id == batch_id)
     ).one()
     intercepted = session.scalar(select(func.count(Interception.id)).where(Interception.batch_id == batch_id))
-    return {"scanned": int(scanned), "intercepted": int(intercepted or 0), "weight_g": int(weight)}
+    return {"scanned": int(scanned), "intercepted": int(intercepted or 0), "weight_g": int(weight or 0)}
 
 
 def batch_dict(session: Session, batch: HandoverBatch) -> dict[str, Any]:

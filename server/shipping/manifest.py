@@ -9,8 +9,10 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -95,10 +97,12 @@ def build_manifest(session: Session, batch: HandoverBatch, rows_per_page: int) -
         .where(HandoverParcel.batch_id == batch.id)
         .order_by(HandoverParcel.scanned_at, HandoverParcel.id)
     ).all()
-    lines = [
-        ManifestLine(n, p.tracking_number or "", number, p.seq, int(total), p.weight_g, p.contains_gift)
-        for n, (p, number, total) in enumerate(rows, 1)
-    ]
+    lines = []
+    for n, row in enumerate(rows, 1):
+        p, number, total = cast(Package, row[0]), str(row[1]), int(row[2])
+        lines.append(
+            ManifestLine(n, p.tracking_number or "", number, p.seq, total, p.weight_g, p.contains_gift)
+        )
     return Manifest(
         batch_number=batch.number or str(batch.id),
         status=batch.status,
@@ -155,9 +159,7 @@ def manifest_pdf(manifest: Manifest) -> bytes:
     return raster_pdf([_page(manifest, n, rows) for n, rows in enumerate(manifest.pages, 1)], DPI)
 
 
-def _page(manifest: Manifest, page_no: int, rows: list[ManifestLine]) -> tuple[object, list[TextRun]]:
-    from PIL import Image, ImageDraw
-
+def _page(manifest: Manifest, page_no: int, rows: list[ManifestLine]) -> tuple[Image.Image, list[TextRun]]:
     fonts = find_font_book()
     image = Image.new("L", PAGE, 255)
     draw = ImageDraw.Draw(image)

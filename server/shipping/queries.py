@@ -206,3 +206,24 @@ def interceptions_per_day(session: Session, warehouse: str, start: date, end: da
         if day in days:
             days[day].add(order_id)
     return {day: len(orders) for day, orders in days.items()}
+
+
+# --- customer service ----------------------------------------------------------------------------------------
+def tracked_packages(session: Session, order_id: int) -> list[Package]:
+    """The packages a customer can follow: with a tracking number whose label was not voided."""
+    return [
+        p
+        for p in packages_of(session, [order_id])[order_id]
+        if p.tracking_number and p.waybill_status != WaybillState.VOIDED
+    ]
+
+
+def parcels_view(session: Session, order: Order, locale: str) -> dict[str, Any]:
+    """The CS answer's shipment part: every package with its tracking number and state."""
+    view = order_packages(session, order, locale)
+    keep = ("package_no", "package_count", "warehouse", "state", "state_label", "tracking_number", "courier")
+    parcels = [
+        {k: p[k] for k in keep} | {"courier_name": p["courier_name"], "handed_over_at": p["handed_over_at"]}
+        for p in view["packages"]
+    ]
+    return {"packages": parcels, "shipment_state": view["shipment_state"]}

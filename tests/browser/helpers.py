@@ -27,7 +27,12 @@ TEST_SCANNER_SETTINGS = {"silenceMs": 250, "suffixWaitMs": 800}
 def new_context(chromium: Browser, fake_api: FakePackApi, **options: Any) -> BrowserContext:
     options.setdefault("service_workers", "block")
     ctx = chromium.new_context(
-        viewport=VIEWPORT, is_mobile=True, has_touch=True, base_url=fake_api.url, locale="zh-CN", **options
+        viewport=VIEWPORT,
+        is_mobile=True,
+        has_touch=True,
+        base_url=fake_api.url,
+        locale="zh-CN",
+        **options,
     )
     settings = json.dumps(json.dumps(TEST_SCANNER_SETTINGS))
     ctx.add_init_script(

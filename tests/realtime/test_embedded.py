@@ -170,3 +170,17 @@ def test_ticker_pushes_snapshot_and_crossings(
     assert "threshold_crossed" not in names(sh)
     # The next tick of the same snapshot interval sends no second snapshot.
     assert [e.name for e in tier.ticker.tick(slot + timedelta(seconds=5), session=session)] == []
+
+
+def test_in_process_jobs_emit_through_the_embedded_server(
+    socketio: SocketIO, app: Flask, session: Session, settings: Any
+) -> None:
+    from server.realtime.publisher import emit_only_publisher
+
+    lead = connect(socketio, app, token=user_token(session, "lead.hz"))
+    lead.get_received()
+    # What workers.context builds for a job when there is no Redis: it reaches this process's clients.
+    emit_only_publisher(settings).publish(
+        [DomainEvent("alert_raised", {"alert": {"id": 7}}, warehouse="HZ01")]
+    )
+    assert names(lead) == ["alert_raised"]

@@ -1,26 +1,20 @@
-/** app.js — the PDA page: badge login → station → one scan screen. Modules meet on the bus; every pack
- * action goes through the ordered, persistent outbox; the screen draws the server's last answer. */
+/** app.js — the PDA page: badge login → station → the scan screen (packing.js). Modules meet on the
+ * bus; every pack action goes through the ordered, persistent outbox. */
 import { AuthExpired, createApi, NetworkError } from './api.js';
 import { bus } from './bus.js';
 import { feedbackLog, signal, unlockAudio } from './feedback.js';
 import { getLocale, initI18n, setLocale, t } from './i18n.js';
 import { Outbox } from './outbox.js';
+import { createPacking, PACK_PATHS } from './packing.js';
 import { installRealtime } from './realtime.js';
 import { attachScanbox } from './scanbox.js';
 import * as saved from './session.js';
 import { openOutboxStore } from './store.js';
-import { h, newId } from './util.js';
-import { confirmDialog, dismissForScan, initDialogs, manualEntryDialog, modal, overrideDialog, showAlarm } from './views/dialogs.js';
-import { renderPack, startTicker } from './views/pack.js';
+import { h } from './util.js';
+import { confirmDialog, dismissForScan, initDialogs, modal, showAlarm } from './views/dialogs.js';
+import { startTicker } from './views/pack.js';
 import { findStation, renderStations } from './views/stations.js';
 
-const PATHS = {
-  scan: '/api/v1/pack/scan',
-  complete: '/api/v1/pack/complete',
-  undo: '/api/v1/pack/undo',
-  abandon: '/api/v1/pack/abandon',
-  override: '/api/v1/pack/gift-override',
-};
 const SCREENS = ['login', 'stations', 'pack'];
 const $ = (id) => document.getElementById(id);
 
@@ -40,6 +34,7 @@ const state = {
 const api = createApi({ getToken: () => state.session?.token, getLocale });
 let scanbox = null;
 let outbox = null;
+let packing = null;
 let popScreenHandler = null;
 let loginPending = null;
 const scansDuringLogin = [];
@@ -69,7 +64,7 @@ function redraw() {
   $('lang-btn').textContent = t('top.other_language');
   drawQueueBadge();
   if (state.screen === 'stations') drawStations();
-  if (state.screen === 'pack') drawPack();
+  if (state.screen === 'pack') packing.drawPack();
 }
 
 function drawQueueBadge() {
@@ -84,20 +79,6 @@ function drawQueueBadge() {
 
 function drawStations() {
   renderStations({ stations: state.stations, lastCode: saved.lastStationCode(), onPick: pickStation, error: state.stationError });
-}
-
-function drawPack() {
-  const code = state.station?.code;
-  const pending = (outbox?.records() ?? []).filter((r) => r.body.station === code);
-  renderPack({
-    answer: state.answer,
-    receivedAt: state.receivedAt,
-    pending: outbox?.offline || pending.length > 1 ? pending : [],
-    queued: pending.length,
-    station: state.station,
-    message: state.message,
-  });
-  $('no-printer').hidden = !state.station || !!state.station.printer;
 }
 
 // ---- login ---------------------------------------------------------------------------------------
@@ -199,7 +180,9 @@ async function enterStations() {
 }
 
 function pickStation(station) {
-  if (station.printer) return enterPack(station);
+  // A dock station is the handover screen (js/dock.js), not a pack bench.
+  if (station.kind === 'dock') return location.assign(`/pda/dock?station=${encodeURIComponent(station.code)}`);
+  if (station.printer) return packing.enterPack(station);
   signal('warning');
   modal({
     title: t('station.no_printer_title'),
@@ -207,104 +190,8 @@ function pickStation(station) {
     body: [h('p', { class: 'dialog-text big' }, t('station.no_printer_text', { code: station.code }))],
     buttons: [
       { label: t('station.pick_other'), kind: 'secondary', role: 'cancel', onClick: (close) => close() },
-      { label: t('station.use_anyway'), kind: 'danger', role: 'confirm', onClick: (close) => { close(); enterPack(station); } },
+      { label: t('station.use_anyway'), kind: 'danger', role: 'confirm', onClick: (close) => { close(); packing.enterPack(station); } },
     ],
-  });
-}
-
-// ---- packing -------------------------------------------------------------------------------------
-
-async function enterPack(station) {
-  state.station = station;
-  saved.saveStation(station);
-  const cached = saved.loadAnswer(station.code);
-  state.answer = cached?.answer ?? null;
-  state.receivedAt = cached?.received_at ?? Date.now();
-  state.message = null;
-  show('pack');
-  bus.emit('session:changed', { token: state.session?.token, user: state.session?.user, station: station.code, locale: getLocale() });
-  if (!outbox.count) await refreshState();
-}
-
-/** Re-read the station's pack from the server (after entering, a realtime event, a reconnect). */
-async function refreshState() {
-  if (!state.station || !state.session) return;
-  const seq = state.answerSeq;
-  try {
-    const answer = await api.get(`/api/v1/pack/state?station=${encodeURIComponent(state.station.code)}`);
-    if (seq === state.answerSeq && !outbox.count) setAnswer(answer);
-  } catch (err) {
-    if (err instanceof AuthExpired) onAuthExpired();
-  }
-}
-
-function setAnswer(answer) {
-  state.answer = answer;
-  state.answerSeq += 1;
-  state.receivedAt = Date.now();
-  saved.saveAnswer(state.station.code, answer);
-  drawPack();
-}
-
-function queue(kind, body, readAt = new Date().toISOString()) {
-  outbox.add({ kind, body, read_at: readAt, user: state.session?.user?.name ?? null });
-  if (outbox.offline) signal('queued');
-  if (state.screen === 'pack') drawPack();
-}
-
-function packBody(extra = {}) {
-  return { station: state.station.code, client_scan_id: newId(), ...extra };
-}
-
-function onPackScan(scan) {
-  queue('scan', { station: state.station.code, code: scan.code, client_scan_id: scan.client_scan_id, device_id: saved.deviceId() }, scan.read_at);
-}
-
-function onAnswer({ answer, entry }) {
-  if (!answer) return;
-  const scanned = entry.kind === 'scan' ? entry.body.code : null;
-  if (state.station && entry.body.station === state.station.code) {
-    state.answer = answer;
-    state.answerSeq += 1;
-    state.receivedAt = Date.now();
-    saved.saveAnswer(state.station.code, answer);
-  }
-  const severity = answer.result === 'rejected' ? 'error' : (answer.severity ?? 'success');
-  state.message = { text: answer.message ?? '', severity };
-  signal(answer.sound ?? (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'success'));
-  if (answer.result === 'rejected') showAlarm({ message: answer.message, code: answer.code, scanned });
-  if (state.screen === 'pack') drawPack();
-}
-
-function onFailed({ entry, error }) {
-  signal('error');
-  const scanned = entry.kind === 'scan' ? entry.body.code : null;
-  const code = error.body?.code ?? (error.status ? `HTTP ${error.status}` : error.name);
-  showAlarm({ message: error.body?.message ?? t('error.not_processed'), code, scanned });
-}
-
-/** Socket.IO events carry a version `v` per subject; an older or repeated one is ignored. */
-function isNewer(key, payload) {
-  if (typeof payload?.v !== 'number') return true;
-  if (payload.v <= (state.versions[key] ?? -Infinity)) return false;
-  state.versions[key] = payload.v;
-  return true;
-}
-
-function wireRealtime() {
-  bus.on('realtime:connected', () => refreshState());
-  bus.on('realtime:pack_progress', (p) => {
-    if (p?.station === state.station?.code && isNewer(`pack:${p.station}`, p)) refreshState();
-  });
-  bus.on('realtime:order_updated', (p) => {
-    const number = state.answer?.order?.order_number;
-    if (number && p?.order_number === number && isNewer(`order:${number}`, p)) refreshState();
-  });
-  bus.on('realtime:alert_raised', (p) => {
-    if (!isNewer(`alert:${p?.id ?? ''}`, p)) return;
-    state.message = { text: p?.message ?? p?.title ?? t('alert.generic'), severity: 'warning' };
-    signal('warning');
-    if (state.screen === 'pack') drawPack();
   });
 }
 
@@ -320,7 +207,7 @@ const SCAN_HANDLERS = {
     signal('error');
     showAlarm({ message: t('station.unknown', { code: scan.code }), code: 'UNKNOWN_STATION', scanned: scan.code });
   },
-  pack: onPackScan,
+  pack: (scan) => packing.onPackScan(scan),
 };
 
 function wireButtons() {
@@ -342,20 +229,6 @@ function wireButtons() {
   });
   $('logout-btn').addEventListener('click', logout);
   $('station-chip').addEventListener('click', () => enterStations());
-  $('manual-btn').addEventListener('click', () => manualEntryDialog({ onCode: onPackScan }));
-  $('btn-undo').addEventListener('click', () => queue('undo', packBody()));
-  $('btn-complete').addEventListener('click', () => queue('complete', packBody()));
-  $('btn-abandon').addEventListener('click', () => console.log('DBG abandon click') ||
-    confirmDialog({
-      title: t('abandon.title'),
-      message: t('abandon.text'),
-      confirmLabel: t('action.abandon'),
-      onConfirm: () => queue('abandon', packBody()),
-    }),
-  );
-  $('btn-override').addEventListener('click', () =>
-    overrideDialog({ onSubmit: ({ lead_badge, reason }) => queue('override', packBody({ lead_badge, reason })) }),
-  );
 }
 
 function registerServiceWorker() {
@@ -379,27 +252,26 @@ async function start() {
   });
   document.addEventListener('pointerdown', unlockAudio, true);
   initDialogs(scanbox);
-  outbox = new Outbox({ store: await openOutboxStore(), send: (r) => api.post(PATHS[r.kind], r.body), bus });
+  outbox = new Outbox({ store: await openOutboxStore(), send: (r) => api.post(PACK_PATHS[r.kind], r.body), bus });
+  packing = createPacking({ state, api, bus, outbox, show, onAuthExpired });
   bus.on('outbox:changed', () => {
     drawQueueBadge();
-    if (state.screen === 'pack') drawPack();
+    if (state.screen === 'pack') packing.drawPack();
   });
-  bus.on('pack:answer', onAnswer);
-  bus.on('outbox:failed', onFailed);
   bus.on('auth:expired', onAuthExpired);
   wireButtons();
-  wireRealtime();
+  packing.wire();
   startTicker();
   await outbox.load();
   installRealtime(bus);
-  window.__pda = { bus, state, outbox, feedbackLog, scanbox, refreshState };
+  window.__pda = { bus, state, outbox, feedbackLog, scanbox, refreshState: packing.refreshState };
   state.session = saved.loadSession();
   const station = saved.loadStation();
   if (!state.session) {
     outbox.pause();
     show('login');
   } else if (station) {
-    await enterPack(station);
+    await packing.enterPack(station);
     outbox.kick();
   } else {
     await enterStations();

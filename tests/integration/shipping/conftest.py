@@ -24,8 +24,9 @@ from server.orders.transitions import apply_transition
 from server.scanning import services
 from server.scanning.services import PackCommand
 from server.shipping import handover
+from server.shipping.closing import CloseResult, close_batch
 from server.shipping.common import WeighPolicy, Worker
-from server.shipping.handover import CloseResult, DockResult, ParcelScan
+from server.shipping.handover import DockResult, ParcelScan
 from server.shipping.models import Package
 from simulators import courier as zto_sim
 from simulators.base import SimulatorHandle
@@ -96,7 +97,7 @@ class Dock:
         return self.scan_result(code, client_scan_id).answer
 
     def close(self) -> CloseResult:
-        result = handover.close_batch(self.session, self.batch.id, self.worker, now=clock.now())
+        result = close_batch(self.session, self.batch.id, self.worker, now=clock.now())
         self.jobs += result.jobs
         self.events += result.events
         return result

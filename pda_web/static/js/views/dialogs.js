@@ -55,7 +55,6 @@ export function modal({ title, tone = '', body = [], buttons = [], onScan = null
     wantsScans: !!onScan,
     close() {
       if (openDialog !== self) return;
-      console.log('DBG dialog close', new Error().stack);
       openDialog = null;
       popScan?.();
       root.hidden = true;
