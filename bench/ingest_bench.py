@@ -15,6 +15,7 @@ import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import fields
@@ -106,6 +107,7 @@ def _run(args: argparse.Namespace, db_url: str, redis: Redis, sims: dict) -> int
     packline = str(Path(sys.executable).parent / "packline")
     started = time.perf_counter()
     sim_cpu = time.process_time()  # the simulators serve from this process's threads
+    pg = PostgresCpu(engine, db_url.rsplit("/", 1)[1])
     procs = [
         subprocess.Popen([packline, "worker", "--burst", "sync"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         for _ in range(args.workers)
@@ -113,6 +115,7 @@ def _run(args: argparse.Namespace, db_url: str, redis: Redis, sims: dict) -> int
     for proc in procs:
         proc.wait()
     elapsed = time.perf_counter() - started
+    pg_cpu = pg.stop()
     sim_cpu = time.process_time() - sim_cpu
     # Workers and their forked horses, reaped: CPU the sync path itself spent (PostgreSQL not included).
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -128,7 +131,8 @@ def _run(args: argparse.Namespace, db_url: str, redis: Redis, sims: dict) -> int
     print(f"cursors {cursors}, platform calls (last {calls} journalled)")
     print(
         f"CPU: workers+horses {worker_cpu:.1f} s ({1000 * worker_cpu / max(orders, 1):.1f} ms/order), "
-        f"simulators {sim_cpu:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        f"simulators {sim_cpu:.1f} s, PostgreSQL backends {pg_cpu:.1f} s "
+        f"({1000 * pg_cpu / max(orders, 1):.1f} ms/order); load average {os.getloadavg()[0]:.1f}"
     )
     print(
         f"| {args.orders} | {args.workers} | {args.page_size} | {elapsed:.1f} | {rate:.0f} | "
@@ -136,6 +140,36 @@ def _run(args: argparse.Namespace, db_url: str, redis: Redis, sims: dict) -> int
     )
     print(f"machine: {platform.machine()} {os.cpu_count()} CPU, Python {platform.python_version()}")
     return 0 if orders == args.orders else 1
+
+
+class PostgresCpu:
+    """CPU seconds of the PostgreSQL backends serving the bench database (Linux /proc, sampled every
+    0.5 s while they live; a backend's last half second may be missed)."""
+
+    def __init__(self, engine, database: str) -> None:  # type: ignore[no-untyped-def]
+        self.engine, self.database = engine, database
+        self.seen: dict[int, float] = {}
+        self.done = threading.Event()
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        query = text("SELECT pid FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()")
+        with self.engine.connect() as conn:
+            while not self.done.wait(0.5):
+                for pid in conn.execute(query, {"db": self.database}).scalars():
+                    try:
+                        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.seen[pid] = (int(stat[11]) + int(stat[12])) / self.tick  # utime + stime
+                conn.rollback()
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join(5)
+        return sum(self.seen.values())
 
 
 def _env(settings: Settings) -> dict[str, str]:

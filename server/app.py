@@ -63,6 +63,12 @@ def create_app(
         from server.observability import configure_logging
 
         configure_logging(json_logs=True)
+    own_jobs = runtime is None and jobs is None
+    if own_jobs:
+        from workers.context import make_job_queue
+
+        # RQ on Redis in production; in the embedded mode the same job functions run in-process.
+        jobs = make_job_queue(settings)
     rt = runtime or Runtime.create(settings, publisher=publisher, jobs=jobs)
     app = Flask("packline", static_folder=None)
     app.config.update(
@@ -90,6 +96,10 @@ def create_app(
     register_error_handlers(app)
     init_security(app)
     _register_optional_adapters(app, rt)
+    if own_jobs and settings.embedded:
+        from workers import context as job_context
+
+        job_context.configure(rt)  # in-process jobs share this runtime (and its Socket.IO publisher)
     return app
 
 

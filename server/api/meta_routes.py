@@ -23,6 +23,12 @@ def _start_request() -> None:
     obs.request_id_var.set(g.request_id)
 
 
+@blp.teardown_app_request
+def _forget_request_id(_exc: BaseException | None) -> None:
+    # The id belongs to this request only; a thread reused by the server must not log under it later.
+    obs.request_id_var.set(None)
+
+
 @blp.after_app_request
 def _finish_request(response: Response) -> Response:
     started = g.get("request_started")

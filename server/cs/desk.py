@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from server.cs import messages as t
 from server.cs.answer import build_answer, gift_line
 from server.cs.keys import code_key, parse_chat, parse_query
-from server.cs.lookup import coupon_of, find_order_ids, load_order, load_summaries
+from server.cs.lookup import find_order_ids, load_order, load_order_and_coupon, load_summaries
 from server.cs.models import CsLookup
 from server.cs.reply import Shipment, not_found_reply, order_reply
 from server.orders.messages import STATUS_LABELS, label
@@ -59,10 +59,8 @@ def desk_lookup(
     answer = None
     matches: list[dict[str, Any]] = []
     if len(ids) == 1:
-        order = load_order(session, ids[0])
-        answer = build_answer(
-            order, coupon_of(session, order.id), now=now, locale=locale, reveal=asker.reveal
-        )
+        order, coupon = load_order_and_coupon(session, ids[0])
+        answer = build_answer(order, coupon, now=now, locale=locale, reveal=asker.reveal)
         answer.update(parcels_view(session, order, locale))
     elif ids:
         matches = [_summary(o, locale, asker.reveal) for o in load_summaries(session, ids)]

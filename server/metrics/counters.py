@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.catalog.models import Warehouse
-from server.clock import local_day
+from server.clock import day_bounds, local_day
 from server.cs.models import CsLookup
 from server.scanning.models import ScanEvent
 
@@ -92,6 +92,26 @@ def warehouse_counts(
 
 def empty_counts() -> dict[str, float]:
     return {c.name: 0.0 for c in WAREHOUSE_COUNTS}
+
+
+def counts_for_days(
+    session: Session, wanted: list[tuple[Warehouse, ZoneInfo, list[date]]]
+) -> dict[tuple[date, str], dict[str, float]]:
+    """Every count for each (warehouse, local day) wanted — one query per source for all of them, days
+    without events as zeros."""
+    wanted = [(w, tz, days) for w, tz, days in wanted if days]
+    if not wanted:
+        return {}
+    start = min(day_bounds(days[0], tz)[0] for _, tz, days in wanted)
+    end = max(day_bounds(days[-1], tz)[1] for _, tz, days in wanted)
+    counts = warehouse_counts(
+        session, [w for w, _, _ in wanted], {w.code: tz for w, tz, _ in wanted}, start, end
+    )
+    return {
+        (day, w.code): {**empty_counts(), **counts.get((day, w.code), {})}
+        for w, _, days in wanted
+        for day in days
+    }
 
 
 def cs_lookup_stats(

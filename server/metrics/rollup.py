@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from server.catalog.models import Warehouse
 from server.clock import day_bounds, local_day
-from server.metrics.counters import GLOBAL_SCOPE, cs_lookup_stats, empty_counts, empty_stats, warehouse_counts
+from server.metrics.counters import GLOBAL_SCOPE, counts_for_days, cs_lookup_stats, empty_stats
 from server.metrics.fulfilment import days_between, fulfilment_cells, warehouse_tz
 from server.metrics.models import FulfilmentDaily, MetricDaily, RollupRun
 
@@ -51,14 +51,15 @@ def roll_up(session: Session, *, first: date, last: date, now: datetime, tz: Zon
     """Recompute every warehouse's figures and the global CS figures for local days first..last (backfill)."""
     done: list[tuple[date, str]] = []
     cells_written = 0
+    plan = []
     for warehouse in session.scalars(select(Warehouse).order_by(Warehouse.code)):
         wtz = warehouse_tz(warehouse, tz)
         days = [d for d in days_between(first, last) if day_bounds(d, wtz)[0] <= now]
-        if not days:
-            continue
+        if days:
+            plan.append((warehouse, wtz, days))
+    counts = counts_for_days(session, plan)
+    for warehouse, wtz, days in plan:
         cells = fulfilment_cells(session, warehouse, days[0], days[-1], now=now, tz=wtz)
-        start, end = day_bounds(days[0], wtz)[0], day_bounds(days[-1], wtz)[1]
-        counts = warehouse_counts(session, [warehouse], {warehouse.code: wtz}, start, end)
         for day in days:
             _lock(session, day, warehouse.code, now)
             session.execute(
@@ -70,9 +71,7 @@ def roll_up(session: Session, *, first: date, last: date, now: datetime, tz: Zon
             if rows:
                 session.execute(insert(FulfilmentDaily), rows)
             cells_written += len(rows)
-            _replace_values(
-                session, day, warehouse.code, {**empty_counts(), **counts.get((day, warehouse.code), {})}
-            )
+            _replace_values(session, day, warehouse.code, counts[(day, warehouse.code)])
             done.append((day, warehouse.code))
     days = [d for d in days_between(first, last) if day_bounds(d, tz)[0] <= now]
     if days:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,10 +17,9 @@ from server.clock import day_bounds
 from server.errors import InvalidInput
 from server.metrics.counters import (
     GLOBAL_SCOPE,
+    counts_for_days,
     cs_lookup_stats,
-    empty_counts,
     empty_stats,
-    warehouse_counts,
 )
 from server.metrics.fulfilment import Cell, days_between, fulfilment_cells, warehouse_tz
 from server.metrics.messages import METRICS_BAD_RANGE, METRICS_RANGE_TOO_LONG
@@ -58,6 +58,7 @@ def load(session: Session, scope: Scope, *, now: datetime, tz: ZoneInfo, counter
         out.cells.extend(_rolled_cells(session, scope, codes, set(rolled)))
         if counters:
             out.values.update(_rolled_values(session, scope, [*codes, GLOBAL_SCOPE], marks))
+    wanted = []
     for warehouse in warehouses:
         wtz = warehouse_tz(warehouse, tz)
         missing = [d for d in days if (d, warehouse.code) not in marks and day_bounds(d, wtz)[0] <= now]
@@ -66,16 +67,11 @@ def load(session: Session, scope: Scope, *, now: datetime, tz: ZoneInfo, counter
         if not missing:
             continue
         live = fulfilment_cells(session, warehouse, missing[0], missing[-1], now=now, tz=wtz)
-        wanted = set(missing)
-        out.cells.extend(c for c in live if c.day in wanted)
-        if counters:
-            start, end = day_bounds(missing[0], wtz)[0], day_bounds(missing[-1], wtz)[1]
-            counts = warehouse_counts(session, [warehouse], {warehouse.code: wtz}, start, end)
-            for day in missing:
-                out.values[(day, warehouse.code)] = {
-                    **empty_counts(),
-                    **counts.get((day, warehouse.code), {}),
-                }
+        wanted_days = set(missing)
+        out.cells.extend(c for c in live if c.day in wanted_days)
+        wanted.append((warehouse, wtz, missing))
+    if counters:
+        out.values.update(counts_for_days(session, wanted))
     if counters:
         for day in days:
             out.computed_at[(day, GLOBAL_SCOPE)] = marks.get((day, GLOBAL_SCOPE))
@@ -102,7 +98,7 @@ def _rolled_cells(
     session: Session, scope: Scope, codes: list[str], rolled: set[tuple[date, str]]
 ) -> list[Cell]:
     f = FulfilmentDaily
-    rows = session.execute(
+    rows: Any = session.execute(
         select(
             f.day,
             f.warehouse,

@@ -1,5 +1,5 @@
-"""The dock handover: a batch per courier pickup, a scan per parcel (the last interception gate), and the
-close that ships the orders whose every package left (partly shipped orders stay packed)."""
+"""The dock handover: a batch per courier pickup at a dock station, and a scan per parcel — the last
+interception gate (see `gate.py`), idempotent per client_scan_id. Closing a batch is `closing.py`."""
 
 from __future__ import annotations
 

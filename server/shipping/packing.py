@@ -137,3 +137,32 @@ def sync_first_package(package: Package, order: Order, now: datetime) -> None:
     package.waybill_ref = f"{order.order_number}-L{version}"
     package.waybill_status = WaybillState.ISSUED
     package.updated_at = now
+
+
+def adopt_packages(session: Session, order: Order, now: datetime) -> Package | None:
+    """An order packed before packages existed (older data, an import): one package with its order label,
+    so the dock hands it over (or stops it, when it was refunded since) like any other."""
+    was_packed = order.status == "packed" or (order.status in ("refunded", "cancelled") and order.packed_at)
+    if not was_packed or session.scalar(select(func.count(Package.id)).where(Package.order_id == order.id)):
+        return None
+    box = BoxContent({})
+    for line in order.lines:
+        if line.refund_state != "refunded":
+            box.units[line.sku] = box.units.get(line.sku, 0) + line.qty
+    box.gift = order.gift is not None and order.gift.status == GiftStatus.PACKED
+    package = _package(
+        session,
+        order,
+        1,
+        order.warehouse_id,
+        PackageStatus.PACKED,
+        box,
+        {ln.sku: ln.name for ln in order.lines},
+        None,
+        now,
+    )
+    session.flush()
+    _expect_weight(session, package)
+    session.add(PackageEvent(package_id=package.id, kind="adopted", actor="system:dock", detail=None, at=now))
+    session.flush()
+    return package

@@ -17,7 +17,7 @@ from server.orders.models import Order
 from server.scanning.codes import ScannedCode
 from server.shipping import messages as m
 from server.shipping.models import Package
-from server.shipping.packing import sync_first_package
+from server.shipping.packing import adopt_packages, sync_first_package
 
 TERMINAL = frozenset({"refunded", "cancelled"})
 
@@ -64,6 +64,7 @@ def find_parcel(session: Session, scanned: ScannedCode, now: datetime) -> Found:
     if order_id is not None:
         order = load_order(session, order_id)
         first = session.scalars(select(Package).where(Package.order_id == order.id, Package.seq == 1)).first()
+        first = first or adopt_packages(session, order, now)
         if first is None:
             return Found(
                 None,

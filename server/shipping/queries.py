@@ -124,6 +124,16 @@ def waiting_by_courier(session: Session, warehouse_id: int) -> list[dict[str, An
         .group_by(Package.courier_code)
     ).all()
     waiting = {code or "": int(n) for code, n in rows}
+    legacy = session.execute(  # packed before packages existed: adopted as one package at the scan
+        select(Order.courier_code, func.count(Order.id))
+        .where(
+            Order.warehouse_id == warehouse_id, Order.status == "packed", Order.tracking_number.is_not(None)
+        )
+        .where(~select(Package.id).where(Package.order_id == Order.id).exists())
+        .group_by(Order.courier_code)
+    ).all()
+    for code, n in legacy:
+        waiting[code or ""] = waiting.get(code or "", 0) + int(n)
     codes = sorted(set(waiting) | {"ZTO"} - {""})
     return [{"code": c, "name": COURIER_NAMES.get(c, c), "waiting": waiting.get(c, 0)} for c in codes]
 

@@ -142,7 +142,10 @@ def test_the_tracking_number_resolves_the_no_tracking_alert(
 def test_a_tracking_number_from_elsewhere_is_adopted_not_bought_again(
     session: Session, courier: RecordingCourier
 ) -> None:
-    order = make_order(session, "printed")  # carries a tracking number from outside Packline
+    order = make_order(session, "picking")
+    order.tracking_number, order.courier_code = "73109999000001", "ZTO"  # assigned outside Packline
+    order.label_version = 1
+    session.flush()
     outcome = ensure_waybill(session, order, courier, actor=ACTOR, now=clock.now())
     assert courier.requests == []
     assert outcome.issued and outcome.record.tracking_number == order.tracking_number

@@ -26,9 +26,10 @@ from tests.integration.shipping.conftest import (
     pack,
     packages,
     printed_order,
+    refund,
     worker_of,
 )
-from tests.support import DEMO_BADGES, FakeCourier
+from tests.support import DEMO_BADGES, FakeCourier, make_order
 
 
 def test_scans_are_idempotent_and_duplicates_are_told(session: Session) -> None:
@@ -185,3 +186,15 @@ def test_the_dock_sees_what_waits_per_courier(session: Session) -> None:
     dock.close()
     after = {c["code"]: c["waiting"] for c in waiting_by_courier(session, hz)}
     assert after["ZTO"] == before["ZTO"] - 1
+
+
+def test_an_order_packed_before_packages_existed_is_adopted_at_the_dock(session: Session) -> None:
+    legacy, refunded = make_order(session, "packed"), make_order(session, "packed")  # no pack station
+    refund(session, refunded)
+    dock = Dock(session)
+    answer = dock.scan(legacy.tracking_number)
+    assert answer["code"] == "PARCEL_ADDED" and answer["parcel"]["package_count"] == 1
+    [adopted] = packages(session, legacy)
+    assert sorted((ln.sku, ln.qty) for ln in adopted.lines) == [("SKU-1001-BLK-M", 2), ("SKU-4001", 1)]
+    assert dock.scan(refunded.tracking_number)["code"] == "ORDER_ON_HOLD"
+    assert dock.close().shipped == [legacy.order_number]

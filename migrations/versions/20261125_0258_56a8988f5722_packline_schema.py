@@ -1,8 +1,8 @@
 """packline schema
 
-Revision ID: dcae5a03d538
+Revision ID: 56a8988f5722
 Revises: (none)
-Create Date: 2026-11-25 02:32:46.594450
+Create Date: 2026-11-25 02:58:43.344035
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "dcae5a03d538"
+revision: str = "56a8988f5722"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
