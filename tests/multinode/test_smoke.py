@@ -269,6 +269,19 @@ def _scan_count(access_log: Path) -> int:
         return 0
 
 
+def _settled_scan_count(access_log: Path, timeout: float = 10.0) -> int:
+    """gunicorn writes access lines after the response is sent: read until two reads agree."""
+    deadline = time.monotonic() + timeout
+    last = _scan_count(access_log)
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = _scan_count(access_log)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def _metric_total(text: str, name: str) -> float:
     return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.MULTILINE))
 
@@ -320,7 +333,7 @@ def test_pack_through_nginx_with_a_lead_screen_and_a_node_going_down(cluster: Cl
         # One REST node goes away (graceful stop); nginx sends its share to the other one.
         down, survivor = cluster.rest
         down.stop()
-        before = _scan_count(Path(survivor.env["PACKLINE_ACCESS_LOG"]))
+        before = _settled_scan_count(Path(survivor.env["PACKLINE_ACCESS_LOG"]))
         started = time.perf_counter()
         _pack(http, url, orders[3])
         figures["pack after web1 stopped (s)"] = round(time.perf_counter() - started, 3)
@@ -328,7 +341,7 @@ def test_pack_through_nginx_with_a_lead_screen_and_a_node_going_down(cluster: Cl
             "pack_progress",
             lambda p: p.get("order_number") == orders[3] and p.get("code") == "PACK_COMPLETED",
         )
-        assert _scan_count(Path(survivor.env["PACKLINE_ACCESS_LOG"])) - before == 5
+        assert _settled_scan_count(Path(survivor.env["PACKLINE_ACCESS_LOG"])) - before == 5
         assert requests.get(f"{url}/readyz", timeout=5).status_code == 200
         figures["scans per node (access logs, whole test)"] = {
             n.name: _scan_count(Path(n.env["PACKLINE_ACCESS_LOG"])) for n in cluster.rest
