@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit services system-deps promo-day bench clean
+.PHONY: demo test lint unit services system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,6 @@ system-deps:
 # Starts PostgreSQL/Redis when installed but stopped; fails loudly when missing.
 services:
 	@scripts/ensure-services.sh
-
-promo-day: $(STAMP) services
-	$(BIN)/python bench/promo_day.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
