@@ -26,6 +26,7 @@ from server.catalog.models import Warehouse
 from server.clock import day_bounds, local_day
 from server.cs.models import CsLookup
 from server.scanning.models import ScanEvent
+from server.shipping.queries import dock_interception_events
 
 INTERCEPTIONS = "interceptions"
 GIFT_OMISSIONS_PREVENTED = "gift_omissions_prevented"
@@ -66,6 +67,8 @@ def _rejections(code: str) -> Callable[[Session, datetime, datetime, list[int]],
 WAREHOUSE_COUNTS: list[DailyCount] = [
     DailyCount(INTERCEPTIONS, "pack_on_hold", _rejections("ORDER_ON_HOLD")),
     DailyCount(GIFT_OMISSIONS_PREVENTED, "pack_gift_required", _rejections("GIFT_REQUIRED")),
+    # Parcels stopped at the dock handover (refunded, cancelled, re-addressed after their label).
+    DailyCount(INTERCEPTIONS, "dock", dock_interception_events),
 ]
 
 

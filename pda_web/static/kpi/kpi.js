@@ -10,6 +10,7 @@ const SOURCE_COLORS = ["#e03131", "#862e9c", "#d6336c", "#5f3dc4"];
 let lang = currentLang();
 let report = null;
 const t = (key, vars) => format(TEXTS[lang][key] ?? key, vars);
+const cap = (text) => (text ? text[0].toLocaleUpperCase() + text.slice(1) : text);
 const pct = (v) => (v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`);
 
 function showLogin() {
@@ -44,7 +45,7 @@ async function loadDimensions() {
   fillSelect(form.shop, dims.shops.map((s) => ({ value: s.code, label: s.label })));
   fillSelect(form.brand, dims.brands.map((b) => ({ value: b, label: b })));
   const by = form.by.value || "channel";
-  fillSelect(form.by, dims.by.map((b) => ({ value: b.key, label: b.label })), false);
+  fillSelect(form.by, dims.by.map((b) => ({ value: b.key, label: cap(b.label) })), false);
   form.by.value = by;
 }
 
@@ -128,7 +129,7 @@ function renderBreakdown() {
   const r = report;
   $("#h-breakdown").textContent = t("chart_breakdown", { by: r.by_label });
   const head = ["col_key", "col_due", "col_on_time", "col_late", "col_unshipped", "col_pending", "col_rate"]
-    .map((k) => `<th>${escapeHtml(t(k, { by: r.by_label }))}</th>`).join("");
+    .map((k) => `<th>${escapeHtml(t(k, { by: cap(r.by_label) }))}</th>`).join("");
   const rows = r.breakdown.map((row) => {
     const rate = row.rate === null ? 0 : row.rate;
     const band = row.rate === null ? "" : rate >= 0.95 ? "good" : rate >= 0.85 ? "warn" : "bad";
