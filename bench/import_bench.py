@@ -2,7 +2,9 @@
 import (read, validate, group, upsert through `ingest_order` in batches, run log), then the same file
 again (digest check) and once more forced (the idempotent upsert finding every order unchanged).
 
-The database is created for the run and dropped afterwards (`--keep` leaves it).
+The database is created for the run and dropped afterwards (`--keep` leaves it). Besides wall-clock
+seconds it reports CPU per order of this process and of the PostgreSQL backends serving it (read from
+/proc, so PostgreSQL must run on this machine): on a shared VM the CPU figures barely move with the load.
 
 Usage: .venv/bin/python bench/import_bench.py [--rows 100000] [--batch 500]
        PACKLINE_BENCH_PG_ADMIN_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres (default)
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import openpyxl
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from server import models
@@ -77,6 +80,21 @@ def generate(path: Path, rows: int, seed: int = 2026) -> int:
     return orders
 
 
+def pg_cpu_seconds(engine: Engine, database: str) -> float:
+    """user+system CPU of the PostgreSQL backends connected to `database` (same machine only)."""
+    with engine.connect() as conn:
+        pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :d"), {"d": database}).scalars().all()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -123,20 +141,29 @@ def main() -> None:
 
             runs = []
             for label, force in (("first import", False), ("same file again", False), ("forced re-import", True)):
-                started = time.perf_counter()
+                load = os.getloadavg()[0]
+                cpu, pg_cpu, started = time.process_time(), pg_cpu_seconds(admin, name), time.perf_counter()
                 report = import_file(rt, ImportRequest(data, path.name, force=force, actor="bench"))
-                runs.append((label, time.perf_counter() - started, report))
-                print(f"{label}: {runs[-1][1]:.1f} s, {report.status}, {report.counts()}")
+                wall = time.perf_counter() - started
+                cpu, pg_cpu = time.process_time() - cpu, pg_cpu_seconds(admin, name) - pg_cpu
+                runs.append((label, wall, report, cpu, pg_cpu))
+                print(f"{label}: {wall:.1f} s (load {load:.1f} -> {os.getloadavg()[0]:.1f}), python CPU {cpu:.1f} s, "
+                      f"PostgreSQL CPU {pg_cpu:.1f} s, {report.status}, {report.counts()}")
         with Session(engine) as session:
             landed = session.scalar(select(func.count()).select_from(Order))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        first = runs[0]
         print()
-        print(f"Machine: {machine()}, PostgreSQL {version}")
-        print("| rows | orders | read xlsx s | validate+group s | first import s | rows/s | orders/s | same file again s |"
-              " forced re-import s | peak RSS MiB |")
-        print(f"| {args.rows} | {landed} | {read:.1f} | {validated:.1f} | {first[1]:.1f} | {args.rows / first[1]:.0f} |"
-              f" {landed / first[1]:.0f} | {runs[1][1]:.2f} | {runs[2][1]:.1f} | {peak:.0f} |")
+        print(f"Machine: {machine()}, PostgreSQL {version}; read xlsx {read:.1f} s, validate+group {validated:.1f} s,"
+              f" peak RSS {peak:.0f} MiB")
+        print("| run | rows | orders | seconds | orders/s | Python CPU ms/order | PostgreSQL CPU ms/order |")
+        for label, wall, report, cpu, pg_cpu in runs:
+            n = report.orders_total
+            if not n:  # the digest check: nothing per order to speak of
+                print(f"| {label} ({report.status}) | {args.rows} | 0 | {wall:.2f} | — | — | — |")
+                continue
+            print(f"| {label} | {report.rows_total} | {n} | {wall:.1f} | {n / wall:.0f} |"
+                  f" {cpu * 1000 / n:.1f} | {pg_cpu * 1000 / n:.1f} |")
+        print(f"orders in the database: {landed}")
     finally:
         engine.dispose()
         if not args.keep:
