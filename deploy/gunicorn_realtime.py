@@ -8,8 +8,11 @@ is absent), so no extra dependency and no custom worker class is needed."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
+import sys
+
+# gunicorn loads this file by path; its sibling module is imported from the same folder.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gunicorn_common import empty_prometheus_dir, mark_worker_dead, prometheus_dir
 
 # Before the app is imported: Flask-SocketIO must not guess (eventlet is out) and the runtime must
 # know it runs under gevent (gunicorn's gevent worker has already monkey-patched the standard library).
@@ -28,17 +31,6 @@ accesslog = os.environ.get("PACKLINE_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
 
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="packline-prom-rt-")
-_prom_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-
-
-def on_starting(server):  # type: ignore[no-untyped-def]
-    shutil.rmtree(_prom_dir, ignore_errors=True)
-    os.makedirs(_prom_dir, exist_ok=True)
-
-
-def child_exit(server, worker):  # type: ignore[no-untyped-def]
-    from prometheus_client import multiprocess
-
-    multiprocess.mark_process_dead(worker.pid)
+prometheus_dir("packline-prom-rt-")
+on_starting = empty_prometheus_dir
+child_exit = mark_worker_dead

@@ -7,8 +7,11 @@ PROMETHEUS_MULTIPROC_DIR and /metrics merges them; a dead worker's files are mar
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
+import sys
+
+# gunicorn loads this file by path; its sibling module is imported from the same folder.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gunicorn_common import empty_prometheus_dir, mark_worker_dead, prometheus_dir
 
 bind = os.environ.get("PACKLINE_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("PACKLINE_WEB_WORKERS", str(2 * (os.cpu_count() or 1))))
@@ -26,19 +29,6 @@ errorlog = "-"
 # Prefer the app's X-Forwarded-For view only from nginx on the same host.
 forwarded_allow_ips = "127.0.0.1"
 
-# The directory must exist and be empty when the master starts (stale files from a previous run would
-# add old counts); the unit may set it, else a private one is created.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="packline-prom-")
-_prom_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-
-
-def on_starting(server):  # type: ignore[no-untyped-def]
-    shutil.rmtree(_prom_dir, ignore_errors=True)
-    os.makedirs(_prom_dir, exist_ok=True)
-
-
-def child_exit(server, worker):  # type: ignore[no-untyped-def]
-    from prometheus_client import multiprocess
-
-    multiprocess.mark_process_dead(worker.pid)
+prometheus_dir("packline-prom-")
+on_starting = empty_prometheus_dir
+child_exit = mark_worker_dead

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -161,8 +162,27 @@ class Settings:
         hh, _, mm = self.import_at.partition(":")
         if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
             raise SettingsError(f"PACKLINE_IMPORT_AT must be HH:MM, got {self.import_at!r}")
+        _check_delay_coupon_rules(self.delay_coupon_rules)
+        if self.metrics_max_range_days < 1:
+            raise SettingsError(f"PACKLINE_METRICS_MAX_RANGE_DAYS must be at least 1, got {self.metrics_max_range_days}")
         if self.env == "production" and self.secret_key == Settings.secret_key:
             raise SettingsError("PACKLINE_SECRET_KEY must be set in production")
+
+
+def _check_delay_coupon_rules(specs: tuple[str, ...]) -> None:
+    """HOURS:AMOUNT pairs, e.g. 0:5,24:10 — whole hours ≥ 0, a positive amount, one rule at 0 hours."""
+    hours_seen = []
+    for spec in specs:
+        hours, sep, amount = spec.partition(":")
+        try:
+            ok = bool(sep) and int(hours) >= 0 and Decimal(amount) > 0
+        except (ValueError, InvalidOperation):
+            ok = False
+        if not ok:
+            raise SettingsError(f"PACKLINE_DELAY_COUPON_RULES: {spec!r} is not HOURS:AMOUNT with a positive amount")
+        hours_seen.append(int(hours))
+    if 0 not in hours_seen:
+        raise SettingsError("PACKLINE_DELAY_COUPON_RULES needs one rule starting at 0 hours, e.g. 0:5,24:10")
 
 
 def _parse(name: str, type_: object, raw: str) -> object:

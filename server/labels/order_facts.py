@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.catalog.models import Product
+from server.catalog.models import Product, Warehouse
 from server.integrations.ports import Party, WaybillRequest
 from server.labels.content import LabelContent
 from server.labels.models import WaybillRecord
-from server.orders.models import Order, OrderLine
+from server.orders.models import AddressVersion, Order, OrderLine
 from server.orders.states import GiftStatus
 
 COURIER_NAMES = {
@@ -54,25 +54,34 @@ def waybill_request(session: Session, order: Order, label_version: int) -> Waybi
     )
     return WaybillRequest(
         order_number=order.order_number,
-        sender=Party(
-            name=warehouse.sender_name or warehouse.name,
-            mobile=warehouse.sender_phone or "",
-            province="",
-            city="",
-            district="",
-            address=warehouse.sender_address or "",
-        ),
-        receiver=Party(
-            name=address.name,
-            mobile=address.phone,
-            province=address.province,
-            city=address.city,
-            district=address.district,
-            address=address.detail,
-        ),
+        sender=sender_party(warehouse),
+        receiver=receiver_party(address),
         items=tuple((line.name, line.qty) for line in lines),
         weight_g=sum(int(weights.get(line.sku, 0)) * line.qty for line in lines),
         remark=f"Packline {order.order_number} L{label_version}",
+    )
+
+
+def sender_party(warehouse: Warehouse) -> Party:
+    """The warehouse as the waybill's sender (the courier account knows its region)."""
+    return Party(
+        name=warehouse.sender_name or warehouse.name,
+        mobile=warehouse.sender_phone or "",
+        province="",
+        city="",
+        district="",
+        address=warehouse.sender_address or "",
+    )
+
+
+def receiver_party(address: AddressVersion) -> Party:
+    return Party(
+        name=address.name,
+        mobile=address.phone,
+        province=address.province,
+        city=address.city,
+        district=address.district,
+        address=address.detail,
     )
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.integrations.http import IntegrationError
-from server.integrations.ports import CourierPort, Party, WaybillRequest
+from server.integrations.ports import CourierPort, WaybillRequest
 from server.labels.models import CancelStatus, WaybillRecord, WaybillStatus
+from server.labels.order_facts import receiver_party, sender_party
 from server.orders.models import Order
 from server.shipping.common import get_package
 from server.shipping.models import Interception, Package, PackageEvent, WaybillState
@@ -72,22 +73,8 @@ def _request(session: Session, order: Order, package: Package) -> WaybillRequest
     assert warehouse is not None
     return WaybillRequest(
         order_number=order.order_number,
-        sender=Party(
-            name=warehouse.sender_name or warehouse.name,
-            mobile=warehouse.sender_phone or "",
-            province="",
-            city="",
-            district="",
-            address=warehouse.sender_address or "",
-        ),
-        receiver=Party(
-            name=address.name,
-            mobile=address.phone,
-            province=address.province,
-            city=address.city,
-            district=address.district,
-            address=address.detail,
-        ),
+        sender=sender_party(warehouse),
+        receiver=receiver_party(address),
         items=tuple((line.name, line.qty) for line in package.lines),
         weight_g=package.weight_g or goods_weight(session, package.lines),
         remark=f"Packline {order.order_number} P{package.seq}",

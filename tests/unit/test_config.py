@@ -38,6 +38,10 @@ def test_values_are_parsed_and_typed() -> None:
         ("PACKLINE_SOCKETIO_ASYNC_MODE", "eventlet", "eventlet is not supported"),
         ("PACKLINE_IMPORT_AT", "8am", "PACKLINE_IMPORT_AT must be HH:MM"),
         ("PACKLINE_LOG_JSON", "maybe", "must be true or false"),
+        ("PACKLINE_DELAY_COUPON_RULES", "24:10", "needs one rule starting at 0 hours"),
+        ("PACKLINE_DELAY_COUPON_RULES", "0:5,1d:10", "'1d:10' is not HOURS:AMOUNT"),
+        ("PACKLINE_DELAY_COUPON_RULES", "0:-5", "'0:-5' is not HOURS:AMOUNT"),
+        ("PACKLINE_METRICS_MAX_RANGE_DAYS", "0", "PACKLINE_METRICS_MAX_RANGE_DAYS must be at least 1"),
     ],
 )
 def test_bad_values_fail_fast_naming_the_variable(var: str, value: str, fragment: str) -> None:
