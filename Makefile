@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit services system-deps clean
+.PHONY: demo test lint unit services system-deps clean promo-day
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
+
+# A seeded promo day on the production shape, enforced and baseline (bench/promo_day.py; ~12 min).
+promo-day: $(STAMP) services
+	$(BIN)/python bench/promo_day.py
 
 # Chromium (browser tests), nginx (multi-node smoke test), a CJK font (labels) from Debian's packages.
 system-deps:

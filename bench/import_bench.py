@@ -1,6 +1,7 @@
 """Daily Excel import into PostgreSQL: a generated orders_daily-style .xlsx of N rows through the full
-import (read, validate, group, upsert through `ingest_order` in batches, run log), then the same file
-again (digest check) and once more forced (the idempotent upsert finding every order unchanged).
+import (read, validate, group, upsert through the batch ingest `ingest_orders` in batches, run log), then
+the same file again (digest check) and once more forced (the idempotent upsert finding every order
+unchanged).
 
 The database is created for the run and dropped afterwards (`--keep` leaves it). Besides wall-clock
 seconds it reports CPU per order of this process and of the PostgreSQL backends serving it (read from

@@ -1,6 +1,6 @@
 """Platform ingest benchmark: N orders from the TOP and PDD simulators into PostgreSQL through the real sync
 path — the planner enqueues on RQ, `packline worker` processes fork a horse per window, the connectors page
-backwards through each window and `ingest_order` upserts every order (events published to Redis).
+backwards through each window and the batch ingest (`ingest_orders`) upserts every page (events published to Redis).
 
     .venv/bin/python bench/ingest_bench.py --orders 100000 --workers 2
 
@@ -116,6 +116,7 @@ def _run(args: argparse.Namespace, db_url: str, redis: Redis, sims: dict) -> int
         proc.wait()
     elapsed = time.perf_counter() - started
     pg_cpu = pg.stop()
+    load = f"{min(pg.load):.1f}–{max(pg.load):.1f}" if pg.load else "?"
     sim_cpu = time.process_time() - sim_cpu
     # Workers and their forked horses, reaped: CPU the sync path itself spent (PostgreSQL not included).
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -132,11 +133,11 @@ def _run(args: argparse.Namespace, db_url: str, redis: Redis, sims: dict) -> int
     print(
         f"CPU: workers+horses {worker_cpu:.1f} s ({1000 * worker_cpu / max(orders, 1):.1f} ms/order), "
         f"simulators {sim_cpu:.1f} s, PostgreSQL backends {pg_cpu:.1f} s "
-        f"({1000 * pg_cpu / max(orders, 1):.1f} ms/order); load average {os.getloadavg()[0]:.1f}"
+        f"({1000 * pg_cpu / max(orders, 1):.1f} ms/order); load average during the run {load}"
     )
     print(
-        f"| {args.orders} | {args.workers} | {args.page_size} | {elapsed:.1f} | {rate:.0f} | "
-        f"{1000 * worker_cpu / max(orders, 1):.1f} | {100_000 / rate / 60 if rate else 0:.1f} |"
+        f"| load avg {load} | {orders:,} | {args.workers} | {args.page_size} | {elapsed:.1f} | {rate:.0f} | "
+        f"{1000 * worker_cpu / max(orders, 1):.1f} | {1000 * pg_cpu / max(orders, 1):.1f} |"
     )
     print(f"machine: {platform.machine()} {os.cpu_count()} CPU, Python {platform.python_version()}")
     return 0 if orders == args.orders else 1
@@ -144,11 +145,12 @@ def _run(args: argparse.Namespace, db_url: str, redis: Redis, sims: dict) -> int
 
 class PostgresCpu:
     """CPU seconds of the PostgreSQL backends serving the bench database (Linux /proc, sampled every
-    0.5 s while they live; a backend's last half second may be missed)."""
+    0.5 s while they live; a backend's last half second may be missed), and the load average meanwhile."""
 
     def __init__(self, engine, database: str) -> None:  # type: ignore[no-untyped-def]
         self.engine, self.database = engine, database
         self.seen: dict[int, float] = {}
+        self.load: list[float] = []  # 1-minute load average, sampled every 0.5 s (the machine is shared)
         self.done = threading.Event()
         self.tick = os.sysconf("SC_CLK_TCK")
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -158,6 +160,7 @@ class PostgresCpu:
         query = text("SELECT pid FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()")
         with self.engine.connect() as conn:
             while not self.done.wait(0.5):
+                self.load.append(os.getloadavg()[0])
                 for pid in conn.execute(query, {"db": self.database}).scalars():
                     try:
                         stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -2,20 +2,24 @@
 gthread + PostgreSQL), and in the same run a bare Flask + PostgreSQL primary-key lookup as the yardstick.
 
     .venv/bin/python bench/scan_load.py [--clients 100] [--orders 1500] [--seconds 20] [--workers 4]
-    .venv/bin/python bench/scan_load.py --profile 300   # cProfile of 300 scans in-process, no servers
+    .venv/bin/python bench/scan_load.py --profile 300   # SQL statements per scan + cProfile, no servers
 
 Each client owns a pack station and loops: open an order by its number, scan its three units, scan the
-order number again (complete). Prints requests/s of both, the scan call's p50/p95/p99 and the ratio."""
+order number again (complete). Each server is started, left to finish booting, warmed up (--warmup s)
+and then measured. Prints requests/s of both, p50/p95/p99, the ratio, the load average, and the CPU per
+request of the server processes, the PostgreSQL backends and the client threads (from /proc; these stay
+meaningful on a shared machine, where requests/s mostly measure the neighbours)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
+import random
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +34,15 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scan_probe import (  # noqa: E402
+    STEP_NAMES,
+    CpuProbe,
+    StatementCounter,
+    cpu_model,
+    start_gunicorn,
+    stop,
+    wait_until_booted,
+)
 from server import models  # noqa: E402
 from server.catalog.models import Station, Warehouse  # noqa: E402
 from server.db import make_engine  # noqa: E402
@@ -43,7 +56,6 @@ from tests.support import (  # noqa: E402
     user_token,
 )
 
-BIN = Path(sys.executable).parent
 TSHIRT, MUG = "6938012000012", "6938012000180"
 FLOW = (None, TSHIRT, TSHIRT, MUG, None)  # None = the order number
 
@@ -70,46 +82,19 @@ def prepare(url: str, clients: int, orders: int) -> tuple[list[str], str, list[i
     return numbers, token, ids
 
 
-def start_gunicorn(
-    app: str, port: int, env: dict[str, str], workers: int, log: Path
-) -> subprocess.Popen[bytes]:
-    cmd = [str(BIN / "gunicorn"), "-k", "gthread", "-w", str(workers), "--threads", "4"]
-    cmd += ["-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.3)
-    stop(proc)
-    raise RuntimeError(f"{app} did not start: {log.read_text()[-2000:]}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def run_scans(base: str, token: str, numbers: list[str], clients: int, seconds: float) -> dict[str, object]:
+def run_scans(
+    base: str, token: str, queue: list[str], clients: int, seconds: float, think: float = 0.0
+) -> dict[str, object]:
+    """Pack flows until `seconds` pass or `queue` (order numbers, popped from the end) runs out; each
+    PDA pauses `think` seconds after a scan (0: back to back, which measures capacity)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    queue = list(reversed(numbers))
     stop_at = time.monotonic() + seconds
     flows = [0]
 
@@ -118,6 +103,7 @@ def run_scans(base: str, token: str, numbers: list[str], clients: int, seconds: 
         http.headers["Authorization"] = f"Bearer {token}"
         station = f"LD{i:03d}"
         own: list[float] = []
+        time.sleep(random.uniform(0, think))  # packers do not all start in the same instant
         while time.monotonic() < stop_at:
             with lock:
                 if not queue:
@@ -132,13 +118,16 @@ def run_scans(base: str, token: str, numbers: list[str], clients: int, seconds: 
                     own.append(time.perf_counter() - t0)
                     with lock:
                         errors.append(type(exc).__name__)
+                    free_station(http, base, station)
                     break
                 own.append(time.perf_counter() - t0)
                 answer = r.json() if r.status_code == 200 else {"result": str(r.status_code)}
                 if answer.get("result") != "ok":
                     with lock:
                         errors.append(f"{answer.get('code')} {answer.get('result')}")
+                    free_station(http, base, station)
                     break
+                time.sleep(think)
             else:
                 with lock:
                     flows[0] += 1
@@ -164,6 +153,13 @@ def run_scans(base: str, token: str, numbers: list[str], clients: int, seconds: 
         "mean": statistics.fmean(latencies) * 1000,
         "ran_out_of_orders": not queue,
     }
+
+
+def free_station(http: requests.Session, base: str, station: str) -> None:
+    """Abandon the station's open pack after a failed scan, or every later order there is WRONG_ORDER."""
+    body = {"station": station, "client_scan_id": uuid.uuid4().hex, "reason": "bench: scan failed"}
+    with contextlib.suppress(requests.RequestException):
+        http.post(f"{base}/api/v1/pack/abandon", json=body, timeout=30)
 
 
 def run_yardstick(base: str, ids: list[int], clients: int, seconds: float) -> dict[str, object]:
@@ -209,20 +205,22 @@ def profile(url: str, scans: int) -> None:
     app = create_app(Settings(database_url=url))
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
+    counter = StatementCounter(app.extensions["packline"].engine)
 
     def work() -> None:
         for number in numbers:
-            for code in FLOW:
+            for step, code in zip(STEP_NAMES, FLOW, strict=True):
                 body = {"station": "LD000", "code": code or number, "client_scan_id": uuid.uuid4().hex}
+                counter.step = step
                 assert client.post("/api/v1/pack/scan", json=body, headers=headers).json["result"] == "ok"
 
     prof = cProfile.Profile()
     started = time.perf_counter()
     prof.runcall(work)
     elapsed = time.perf_counter() - started
-    print(
-        f"{flows * len(FLOW)} scans in-process: {elapsed / (flows * len(FLOW)) * 1000:.2f} ms/scan (under cProfile)"
-    )
+    scans = flows * len(FLOW)
+    print(f"{scans} scans in-process: {elapsed / scans * 1000:.2f} ms/scan (under cProfile)")
+    counter.report(scans, flows)
     stats = pstats.Stats(prof).sort_stats("cumulative")
     stats.print_stats(35)
     stats.sort_stats("tottime").print_stats(20)
@@ -236,6 +234,13 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=1500)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        help="seconds a PDA pauses between scans (latency at a packer's pace)",
+    )
+    parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds before each run")
     parser.add_argument("--profile", type=int, default=0, help="cProfile N scans in-process instead")
     args = parser.parse_args()
     # SIGTERM (a `timeout` wrapper) unwinds through the finally blocks: servers stopped, database dropped.
@@ -254,38 +259,34 @@ def main() -> int:
             "PROMETHEUS_MULTIPROC_DIR": str(tmp),
         }
         env.pop("PACKLINE_REDIS_URL", None)
-        results = {}
+        results: dict[str, dict[str, object]] = {}
+        queue = list(reversed(numbers))  # shared by the warm-up and the measured run: each order once
         for name, app in (("yardstick", "bench.yardstick_app:app"), ("scan", "wsgi:app")):
-            port = free_port()
-            proc = start_gunicorn(app, port, env, args.workers, tmp / f"{name}.log")
-            try:
-                base = f"http://127.0.0.1:{port}"
-                if name == "scan":
-                    results[name] = run_scans(base, token, numbers, args.clients, args.seconds)
-                else:
-                    results[name] = run_yardstick(base, ids, args.clients, args.seconds)
-            finally:
-                stop(proc)
-            r = results[name]
-            print(
-                f"{name}: {r['rps']:.0f} req/s p50 {r['p50']:.1f} ms p95 {r['p95']:.1f} p99 {r['p99']:.1f}",
-                flush=True,
-            )
+            results[name] = measure(name, app, url, env, args, tmp, queue, token, ids)
         scan, yard = results["scan"], results["yardstick"]
         print(f"machine: nproc={os.cpu_count()} cpu={cpu_model()}")
         print(
-            f"setup: gunicorn gthread -w {args.workers} --threads 4, {args.clients} client threads, {args.seconds:.0f} s each"
+            f"setup: gunicorn gthread -w {args.workers} --threads 4, {args.clients} client threads,"
+            f" {args.warmup:.0f} s warm-up + {args.seconds:.0f} s measured each"
         )
+        for label, r in (("yardstick (PK lookup)", yard), ("scan call", scan)):
+            print(
+                f"{label:22s} {r['rps']:.0f} req/s  p50 {r['p50']:.1f} ms  p95 {r['p95']:.1f}  p99 {r['p99']:.1f}"
+                f"  CPU/request: server {r['server_ms']:.2f} ms + PostgreSQL {r['pg_ms']:.2f} ms"
+                f" + client {r['client_ms']:.2f} ms  (load {r['load_before']:.1f} -> {r['load_after']:.1f})"
+            )
         print(
-            f"yardstick (PK lookup): {yard['rps']:.0f} req/s  p50 {yard['p50']:.1f} ms  p95 {yard['p95']:.1f}  p99 {yard['p99']:.1f}"
+            f"scan call: {scan['flows']} packs completed, {scan['errors']} non-ok answers {scan['error_sample']}"
         )
+        server_cpu = lambda r: float(r["server_ms"]) + float(r["pg_ms"])  # noqa: E731
         print(
-            f"scan call:             {scan['rps']:.0f} req/s  p50 {scan['p50']:.1f} ms  p95 {scan['p95']:.1f}  p99 {scan['p99']:.1f}"
-            f"  ({scan['flows']} packs completed, {scan['errors']} non-ok answers {scan['error_sample']})"
+            f"ratio scan/yardstick: {float(scan['rps']) / float(yard['rps']):.2f} (target >= 0.5; p99 target < 50 ms);"
+            f" server+PostgreSQL CPU per call: yardstick/scan = {server_cpu(yard) / server_cpu(scan):.2f}"
         )
-        print(
-            f"ratio scan/yardstick: {float(scan['rps']) / float(yard['rps']):.2f} (target >= 0.5; p99 target < 50 ms)"
-        )
+        if args.think:
+            print(
+                f"note: PDAs paused {args.think} s between scans: the ratio compares offered load, not capacity"
+            )
         if scan["ran_out_of_orders"]:
             print("note: the scan run used up every seeded order before the time was up (raise --orders)")
         return 0
@@ -293,11 +294,55 @@ def main() -> int:
         drop_pg_database(url)
 
 
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
+def measure(
+    name: str,
+    app: str,
+    url: str,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    tmp: Path,
+    queue: list[str],
+    token: str,
+    ids: list[int],
+) -> dict[str, object]:
+    """Start one server, warm it up, then load it for `args.seconds` and account its CPU per request."""
+    port = free_port()
+    proc = start_gunicorn(app, port, env, args.workers, tmp / f"{name}.log")
+    wait_until_booted(proc.pid, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    probe = CpuProbe(url, proc.pid)
+
+    def load(seconds: float) -> dict[str, object]:
+        if name == "scan":
+            return run_scans(base, token, queue, args.clients, seconds, args.think)
+        return run_yardstick(base, ids, args.clients, seconds)
+
+    try:
+        if args.warmup:
+            load(args.warmup)
+        load_before = os.getloadavg()[0]
+        server, database = probe.sample()
+        client = time.process_time()
+        result = load(args.seconds)
+        client = time.process_time() - client
+        server_after, database_after = probe.sample()
+    finally:
+        probe.close()
+        stop(proc)
+    requests_done = int(result["requests"]) or 1  # type: ignore[call-overload]
+    result.update(
+        load_before=load_before,
+        load_after=os.getloadavg()[0],
+        server_ms=(server_after - server) * 1000 / requests_done,
+        pg_ms=(database_after - database) * 1000 / requests_done,
+        client_ms=client * 1000 / requests_done,
+    )
+    print(
+        f"{name}: {result['rps']:.0f} req/s p50 {result['p50']:.1f} ms p95 {result['p95']:.1f}"
+        f" p99 {result['p99']:.1f}",
+        flush=True,
+    )
+    return result
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
@@ -27,6 +29,9 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Embedded mode (no Redis): `packline serve`/`demo` run the periodic jobs of workers/schedule.py
+    # (platform syncs, watchdogs, digests, KPI rollup) on a thread; with Redis, `packline cron` does.
+    periodic_jobs: bool = True
     token_ttl_hours: int = 12
     device_token_ttl_days: int = 365
     default_promised_ship_hours: int = 24
@@ -113,6 +118,9 @@ class Settings:
     weight_tolerance_g: int = 50  # a reading within max(grams, percent of expected) passes
     weight_tolerance_percent: int = 10
     manifest_rows_per_page: int = 25
+    # The gift gate, holds and alerts. Off only for `bench/promo_day.py --baseline` (what enforcement
+    # changes); refused in production, warned about loudly everywhere else.
+    enforcement: bool = True
 
     @property
     def embedded(self) -> bool:
@@ -135,6 +143,10 @@ class Settings:
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
         settings.validate()
+        if not settings.enforcement:
+            logging.getLogger("packline.config").warning(
+                "PACKLINE_ENFORCEMENT=off: the gift gate, holds and alerts are DISABLED (benchmark baseline only)"
+            )
         return settings
 
     def with_(self, **changes: object) -> Settings:
@@ -165,8 +177,17 @@ class Settings:
         _check_delay_coupon_rules(self.delay_coupon_rules)
         if self.metrics_max_range_days < 1:
             raise SettingsError(f"PACKLINE_METRICS_MAX_RANGE_DAYS must be at least 1, got {self.metrics_max_range_days}")
+        if self.env == "production" and not self.enforcement:
+            raise SettingsError("PACKLINE_ENFORCEMENT=off is a benchmark baseline switch and is refused in production")
         if self.env == "production" and self.secret_key == Settings.secret_key:
             raise SettingsError("PACKLINE_SECRET_KEY must be set in production")
+
+
+@functools.cache
+def enforcement_on() -> bool:
+    """PACKLINE_ENFORCEMENT for the domain (which gets no Settings): read once per process."""
+    raw = os.environ.get("PACKLINE_ENFORCEMENT", "")
+    return bool(_parse("enforcement", "bool", raw)) if raw else True
 
 
 def _check_delay_coupon_rules(specs: tuple[str, ...]) -> None:

@@ -56,9 +56,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
+    # A restarted server: pooled connections are checked before use and replaced (tests/faults). An
+    # unreachable one (host down, packets dropped): give up connecting after 5 s, so requests answer 503
+    # DATABASE_UNAVAILABLE instead of hanging for the kernel's TCP timeout of minutes.
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})
     return create_engine(url, **kwargs)
 
 

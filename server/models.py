@@ -11,6 +11,7 @@ from server.integrations import webhook_models  # noqa: F401 - webhook audit and
 from server.labels import models as label_models  # noqa: F401 - waybill requests, label prints
 from server.metrics import models as metric_models  # noqa: F401 - KPI daily rollups
 from server.orders import models as order_models
+from server.outbox import models as outbox_models  # noqa: F401 - jobs parked while Redis is down
 from server.scanning import models as scanning_models  # noqa: F401 - pack sessions, scan events
 from server.shipping import models as shipping_models  # noqa: F401 - packages, handover, interceptions
 

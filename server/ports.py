@@ -20,12 +20,16 @@ class JobQueue(Protocol):
 
 @dataclass
 class RecordingPublisher:
-    """In-memory publisher for tests and for runs where nobody listens."""
+    """In-memory publisher for tests and for runs where nobody listens. It keeps the latest `keep` events
+    only, so a long-running process (the demo, `packline serve`) does not grow without bound."""
 
     events: list[DomainEvent] = field(default_factory=list)
+    keep: int = 10_000
 
     def publish(self, events: Iterable[DomainEvent]) -> None:
         self.events.extend(events)
+        if len(self.events) > 2 * self.keep:  # trimmed now and then, not on every call
+            del self.events[: -self.keep]
 
     def names(self) -> list[str]:
         return [e.name for e in self.events]

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from server.config import Settings
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from server.runtime import Runtime
 
 log = logging.getLogger("packline.serve")
@@ -35,6 +37,20 @@ def serve(settings: Settings, runtime: Runtime | None = None) -> None:
 
     app = create_app(settings, runtime=runtime)
     start_background_tasks(app)
+    scheduler = None
+    if settings.embedded and settings.periodic_jobs:
+        from workers.embedded_scheduler import start_embedded_jobs
+
+        # The embedded `packline cron`: platform windows, watchdogs, digests, the KPI rollup on a thread.
+        scheduler = start_embedded_jobs(app.extensions["packline"])
+    try:
+        _run(app, settings)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
+def _run(app: Flask, settings: Settings) -> None:
     socketio = app.extensions.get("socketio")
     log.info(
         "Packline serving on http://%s:%s (PDA: /pda, lead screen: /lead; socket.io %s, %s)",

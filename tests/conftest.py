@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from server.config import Settings
 from server.db import make_engine
 from server.ports import RecordingJobQueue, RecordingPublisher
 from server.runtime import Runtime
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 from tests.support import create_pg_database, drop_pg_database, seed_reference_data
 
 
@@ -122,3 +124,15 @@ def app(runtime: Runtime) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium per run, shared by the browser tests and the fault tests that look at a page
+    (Playwright's sync API allows one running instance per thread)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required for the browser tests (run `make system-deps`): {CHROMIUM}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

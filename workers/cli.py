@@ -36,6 +36,13 @@ def _redis(settings: Settings) -> Redis | None:
     return Redis.from_url(settings.redis_url)
 
 
+# RQ's default is 10 min. Maintenance is when a worker (a) re-runs the jobs of a worker that died
+# (SIGKILL, OOM, a lost node: found once their heartbeat lapsed, 90 s) and (b) takes over the scheduler
+# lock of a dead worker's scheduler (it expires after 61 s): until then no retry with backoff runs.
+# Found by tests/faults/test_worker_killed.py; a few Redis calls a minute per worker.
+MAINTENANCE_SECONDS = 60
+
+
 class PacklineWorker(Worker):
     """Runs each job with the job id and the enqueuing request's id in the log context (JSON logs)."""
 
@@ -59,7 +66,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     rt = context.build_runtime(settings)
     context.configure(rt)
     context.warm_up(rt)
-    worker = PacklineWorker(names, connection=connection)
+    worker = PacklineWorker(names, connection=connection, maintenance_interval=MAINTENANCE_SECONDS)
     worker.work(burst=args.burst, with_scheduler=True)
     return 0
 

@@ -8,14 +8,19 @@
 - RQ 2.12 accepts only `[A-Za-z0-9_-]` in job ids, while Packline's ids read `sync:taobao:tmall-01:<iso>`:
   `rq_job_id` encodes them reversibly (`_` → `__`, any other byte → `_xx`), the readable id goes to `meta`.
 - `on_failure` reports a job whose retries are exhausted (see `workers.failures`).
+- Redis unreachable: the job is parked in the database and handed over when Redis answers again
+  (`workers.job_parking`); enqueueing happens after the caller's commit, so it must neither fail the
+  request nor lose the job. Short socket timeouts keep a dead Redis from stalling a request.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Callback, Job, JobStatus
@@ -24,6 +29,7 @@ from server.config import Settings
 from server.observability import request_id_var
 from workers import queues
 from workers.failures import retry_intervals
+from workers.job_parking import JobParking
 
 log = logging.getLogger("packline.workers")
 SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
@@ -41,8 +47,10 @@ class RqJobQueue:
         job_timeout: int = 900,
         result_ttl: int = 3600,
         failure_ttl: int = 7 * 24 * 3600,
+        parking: JobParking | None = None,
     ) -> None:
         self.connection = connection
+        self.parking = parking
         self.intervals = intervals
         self.job_timeout = job_timeout
         self.result_ttl = result_ttl
@@ -53,15 +61,39 @@ class RqJobQueue:
         if connection is None:
             if not settings.redis_url:
                 raise ValueError("RqJobQueue needs PACKLINE_REDIS_URL")
-            connection = Redis.from_url(settings.redis_url)
-        return cls(connection, intervals=retry_intervals(settings), job_timeout=settings.job_timeout_seconds)
+            connection = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=10)
+        return cls(
+            connection,
+            intervals=retry_intervals(settings),
+            job_timeout=settings.job_timeout_seconds,
+            parking=JobParking(settings.database_url),
+        )
 
     def enqueue(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> None:
         self.submit(func, *args, queue=queue, job_id=job_id)
 
     def submit(self, func: str, *args: Any, queue: str = queues.DEFAULT, job_id: str | None = None) -> bool:
-        """True when enqueued, False when a job with `job_id` is already pending."""
-        target = Queue(queues.validate([queue])[0], connection=self.connection)
+        """True when enqueued (or parked until Redis is back), False when a job with `job_id` is already
+        pending."""
+        queues.validate([queue])
+        request_id = request_id_var.get()
+        try:
+            pushed = self.push(func, args, queue, job_id, request_id)
+        except RedisError:
+            if self.parking is None:
+                raise
+            self.parking.park(func, args, queue, job_id, request_id)
+            self.parking.start_flusher(self.push)
+            return True
+        if self.parking is not None:
+            self.parking.look_for_leftovers(self.push)
+        return pushed
+
+    def push(
+        self, func: str, args: Sequence[Any], queue: str, job_id: str | None, request_id: str | None
+    ) -> bool:
+        """Enqueue on Redis now; raises RedisError when it is unreachable."""
+        target = Queue(queue, connection=self.connection)
         options: dict[str, Any] = {
             "timeout": self.job_timeout,
             "result_ttl": self.result_ttl,
@@ -69,12 +101,12 @@ class RqJobQueue:
             "on_failure": Callback(FAILURE_CALLBACK),
             "description": f"{func}{args!r}",
             # The web request that asked for the job; `PacklineWorker` puts it back into the log context.
-            "meta": {"request_id": request_id_var.get()},
+            "meta": {"request_id": request_id},
         }
         if self.intervals:
             options["retry"] = Retry(max=len(self.intervals), interval=self.intervals)
         if job_id is None:
-            target.enqueue_call(func, args=args, **options)
+            target.enqueue_call(func, args=tuple(args), **options)
             return True
         rq_id = rq_job_id(job_id)
         options["meta"]["packline_id"] = job_id
@@ -82,7 +114,7 @@ class RqJobQueue:
             log.debug("job %s is already pending; not enqueued again", job_id)
             return False
         try:
-            target.enqueue_call(func, args=args, job_id=rq_id, unique=True, **options)
+            target.enqueue_call(func, args=tuple(args), job_id=rq_id, unique=True, **options)
         except DuplicateJobError:
             return False  # someone enqueued it between our look and our push
         return True

@@ -14,7 +14,8 @@ Why, from the RQ 2.12 source and docs:
 - Interval entries fire once at start-up, then every `interval` seconds; cron strings are evaluated in UTC
   (convert warehouse-local times such as 08:00 Asia/Shanghai = "0 0 * * *").
 
-Add an entry: one `Periodic(...)` line below (function path as a string, plain-value args).
+Add an entry: one `Periodic(...)` line below (function path as a string, plain-value args). The same list
+drives the embedded mode (no Redis), where `workers/embedded_scheduler.py` runs it on a thread.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("webhook-ids-purge", "workers.jobs.alerts.purge_webhook_deliveries", queues.DEFAULT, interval=3600),
     # Daily import: the planner enqueues the folder pick-up once local time passes PACKLINE_IMPORT_AT.
     Periodic("daily-import", "workers.jobs.imports.plan_daily_import", queues.DEFAULT, interval=60),
+    # KPI rollup of today and the two days before (server/metrics/rollup.py); one job per UTC minute.
+    Periodic("metrics-rollup", "workers.jobs.metrics.plan_metrics_rollup", queues.DEFAULT, interval=300),
 ]
 
 

@@ -19,3 +19,13 @@ USER_EXISTS = define("USER_EXISTS", "用户名 {username} 已存在", "Username 
 BADGE_NEEDS_DEVICE = define(
     "BADGE_NEEDS_DEVICE", "工牌登录只能在登记过的 PDA 上使用", "Badge login works only on a registered PDA"
 )
+DEVICE_NOT_REGISTERED = define(
+    "DEVICE_NOT_REGISTERED",
+    "本机未登记或登记已被撤销,请组长重新登记本机",
+    "This PDA is not registered or its registration was revoked; ask your lead to register it",
+)
+DEVICE_OF_OTHER_WAREHOUSE = define(
+    "DEVICE_OF_OTHER_WAREHOUSE",
+    "这台 PDA 登记在 {warehouse} 仓,只能用本仓员工的工牌登录",
+    "This PDA is registered to warehouse {warehouse}; only its own staff can log in by badge here",
+)

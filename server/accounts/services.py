@@ -16,7 +16,7 @@ from server.accounts import messages
 from server.accounts.models import ApiToken, LoginAttempt, User
 from server.accounts.roles import PEOPLE, WAREHOUSE_BOUND, Role
 from server.catalog.models import Warehouse
-from server.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
+from server.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 
 _hasher = PasswordHasher()
 # A hash to verify against when the user does not exist, so timing does not reveal usernames.
@@ -222,12 +222,41 @@ def _issue(
 
 
 def authenticate(session: Session, raw_token: str, *, now: datetime) -> Principal:
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_digest(raw_token))).first()
+    """The caller behind a token, on every request: one query for the token's columns, its user's name
+    and state and its warehouse's code (no ORM objects, this runs before every API call)."""
+    row = session.execute(
+        select(
+            ApiToken.id,
+            ApiToken.kind,
+            ApiToken.role,
+            ApiToken.name,
+            ApiToken.user_id,
+            ApiToken.warehouse_id,
+            ApiToken.device_id,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            User.username,
+            User.active,
+            Warehouse.code,
+        )
+        .outerjoin(User, User.id == ApiToken.user_id)
+        .outerjoin(Warehouse, Warehouse.id == ApiToken.warehouse_id)
+        .where(ApiToken.token_hash == token_digest(raw_token))
+    ).first()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         raise Unauthorized(messages.TOKEN_INVALID)
-    if row.user is not None and not row.user.active:
+    if row.username is not None and not row.active:  # a token of a deactivated user
         raise Unauthorized(messages.TOKEN_INVALID)
-    return _principal(row)
+    return Principal(
+        token_id=row.id,
+        kind=row.kind,
+        role=row.role,
+        name=row.username if row.username is not None else row.name,
+        user_id=row.user_id,
+        warehouse_id=row.warehouse_id,
+        warehouse_code=row.code,
+        device_id=row.device_id,
+    )
 
 
 def touch_token(session: Session, token_id: int, now: datetime) -> None:
@@ -240,8 +269,20 @@ def revoke_token(session: Session, token_id: int, now: datetime) -> None:
     )
 
 
-def revoke_device(session: Session, device_id: str, now: datetime) -> int:
-    """A lost PDA: every token it holds, its own and the users' logged in on it, stops working."""
+def revoke_device(
+    session: Session, device_id: str, now: datetime, *, warehouse_id: int | None = None
+) -> int:
+    """A lost PDA: every token it holds, its own and the users' logged in on it, stops working.
+    With `warehouse_id` (a lead) only a device registered to that warehouse may be revoked."""
+    if warehouse_id is not None:
+        elsewhere = session.scalar(
+            select(Warehouse.code)
+            .join(ApiToken, ApiToken.warehouse_id == Warehouse.id)
+            .where(ApiToken.device_id == device_id, ApiToken.kind == "device", Warehouse.id != warehouse_id)
+            .limit(1)
+        )
+        if elsewhere is not None:
+            raise Forbidden(messages.WRONG_WAREHOUSE, warehouse=elsewhere)
     result = session.execute(
         update(ApiToken)
         .where(ApiToken.device_id == device_id, ApiToken.revoked_at.is_(None))

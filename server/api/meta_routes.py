@@ -127,6 +127,12 @@ def readyz() -> tuple[dict[str, Any], int]:
             checks["migrations"] = "at head" if at_head(rt.engine) else "behind"
         except Exception as exc:
             checks["migrations"] = f"error: {type(exc).__name__}"
+        if checks["migrations"] == "at head":
+            # Jobs waiting in the database for Redis to come back (workers.job_parking); 0 when all is well.
+            from server.outbox.parking import count_parked
+
+            with rt.read() as session:
+                checks["parked_jobs"] = str(count_parked(session))
     if rt.settings.redis_url:
         try:
             import redis

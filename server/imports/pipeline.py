@@ -19,6 +19,7 @@ from server.imports.mapping import Mapping, load_mapping
 from server.imports.reader import file_kind, read_table
 from server.imports.report import ImportReport, RowIssue
 from server.imports.upsert import upsert_drafts
+from server.orders.reference import IngestReferences
 from server.runtime import Runtime
 
 # Up to this many orders, every created/changed order is published as `order_updated`; a bigger file
@@ -80,6 +81,7 @@ def _run(rt: Runtime, request: ImportRequest, kind: str, mapping: Mapping, repor
     report.issues.extend(drafts.issues)
     per_order_events = len(drafts.orders) <= ORDER_EVENT_LIMIT
     size = max(settings.import_batch_size, 1)
+    refs = IngestReferences()  # channel/shop/warehouse/promotion rules read once per run
     for start in range(0, len(drafts.orders), size):
         with rt.work() as work:
             outcome = upsert_drafts(
@@ -91,6 +93,7 @@ def _run(rt: Runtime, request: ImportRequest, kind: str, mapping: Mapping, repor
                 tz=settings.tz,
                 default_ship_hours=settings.default_promised_ship_hours,
                 number_header=columns.header.get("order_number"),
+                refs=refs,
             )
             if per_order_events:
                 work.publish(outcome.events)

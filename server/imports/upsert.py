@@ -1,5 +1,6 @@
-"""Lands order drafts through the idempotent `ingest_order`, each in a savepoint: one bad order never
-takes the others down, and the same file a second time changes nothing."""
+"""Lands order drafts through the idempotent ingest, a batch at a time; if an order of the batch fails,
+each in a savepoint: one bad order never takes the others down, and the same file a second time changes
+nothing."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from server.imports import messages
 from server.imports.drafts import OrderDraft
 from server.imports.mapping import Mapping
 from server.imports.report import RowIssue
-from server.orders.ingest import ingest_order
+from server.orders.ingest import IngestResult, ingest_order
+from server.orders.ingest_batch import ingest_orders
+from server.orders.reference import IngestReferences
 
 
 @dataclass
@@ -41,18 +44,25 @@ def upsert_drafts(
     tz: ZoneInfo,
     default_ship_hours: int = 24,
     number_header: str | None = None,
+    refs: IngestReferences | None = None,
 ) -> BatchOutcome:
-    """Optimistic: the whole batch in one savepoint; only if an order fails is the batch redone with a
-    savepoint per order (two round trips per order saved on the normal path)."""
-    options = {"actor": actor, "now": now, "tz": tz, "default_ship_hours": default_ship_hours}
+    """Optimistic: the whole batch in one savepoint through the batch ingest (one look-up of the known
+    orders, the new ones inserted together); only if an order fails is the batch redone with a savepoint
+    per order. Pass one `refs` per import run so the reference rows are read once."""
+    refs = refs or IngestReferences()
+    options = {"actor": actor, "now": now, "tz": tz, "default_ship_hours": default_ship_hours, "refs": refs}
     batch = session.begin_nested()
     try:
-        outcome = _land(session, drafts, mapping, options, number_header, guarded=False)
+        commands = [draft.command(mapping) for draft in drafts]
+        results = ingest_orders(session, commands, source_system=mapping.source, **options)
         batch.commit()
-        return outcome
     except (DomainError, IntegrityError):
         batch.rollback()
-    return _land(session, drafts, mapping, options, number_header, guarded=True)
+        return _land(session, drafts, mapping, options, number_header)
+    outcome = BatchOutcome(rows_imported=sum(len(d.rows) for d in drafts))
+    for result in results:
+        _count(outcome, result)
+    return outcome
 
 
 def _land(
@@ -61,17 +71,13 @@ def _land(
     mapping: Mapping,
     options: dict[str, Any],
     number_header: str | None,
-    *,
-    guarded: bool,
 ) -> BatchOutcome:
     outcome = BatchOutcome()
     for draft in drafts:
-        nested = session.begin_nested() if guarded else None
+        nested = session.begin_nested()
         try:
             result = ingest_order(session, draft.command(mapping), source_system=mapping.source, **options)
         except (DomainError, IntegrityError) as exc:
-            if nested is None:
-                raise
             nested.rollback()
             reason = (
                 Localized(exc.message("zh-CN"), exc.message("en"))
@@ -83,15 +89,18 @@ def _land(
                     RowIssue(row.row, number_header, messages.INGEST_FAILED, {"reason": reason}, "order_number")
                 )
             continue
-        if nested is not None:
-            nested.commit()
+        nested.commit()
         outcome.rows_imported += len(draft.rows)
-        outcome.events.extend(result.events)
-        if result.created:
-            outcome.created += 1
-        elif result.changed:
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
+        _count(outcome, result)
     session.flush()
     return outcome
+
+
+def _count(outcome: BatchOutcome, result: IngestResult) -> None:
+    outcome.events.extend(result.events)
+    if result.created:
+        outcome.created += 1
+    elif result.changed:
+        outcome.updated += 1
+    else:
+        outcome.unchanged += 1

@@ -19,9 +19,11 @@ from server.errors import InvalidInput
 from server.events import DomainEvent
 from server.integrations.models import SyncCursor
 from server.integrations.native_orders import ShopContext, is_masked, to_ingest
-from server.orders.ingest import IngestOrder, ingest_order
+from server.orders.ingest import IngestOrder
+from server.orders.ingest_batch import ingest_orders, load_known
 from server.orders.messages import UNKNOWN_SHOP
 from server.orders.models import Order
+from server.orders.reference import IngestReferences
 
 
 @dataclass(frozen=True)
@@ -136,49 +138,44 @@ def ingest_commands(
     now: datetime,
     tz: ZoneInfo,
     default_ship_hours: int,
+    refs: IngestReferences | None = None,
 ) -> PageResult:
-    result = PageResult()
-    stored = _stored_modified(session, ctx.channel, [c.external_id for c in commands])
+    """One page: one SELECT for the page's known orders, then the new and changed ones in a batch. Pass the
+    window job's `refs` so channel/shop/warehouse/promotion rules are read once per job, not per page."""
+    result = PageResult(seen=len(commands))
+    known = load_known(session, ((c.source, c.external_id) for c in commands))
+    todo = []
     for command in commands:
-        result.seen += 1
-        known = stored.get(command.external_id)
-        if known is not None and command.source_modified_at is not None and command.source_modified_at <= known:
+        order = known.get((command.source, command.external_id))
+        stored = order.source_modified_at if order is not None else None
+        if stored is not None and command.source_modified_at is not None and command.source_modified_at <= stored:
             # The platform bumps `modified` on every change: nothing new. Re-applying it would even re-place
             # a platform hold a lead has released since.
             continue
-        ingested = ingest_order(
-            session,
-            keep_known_phone(session, command),
-            actor=f"sync:{ctx.platform}",
-            source_system=ctx.platform,
-            now=now,
-            tz=tz,
-            default_ship_hours=default_ship_hours,
-        )
-        result.created += int(ingested.created)
-        result.changed += int(ingested.changed and not ingested.created)
-        result.events.extend(ingested.events)
+        todo.append(keep_known_phone(order, command))
+    ingested = ingest_orders(
+        session,
+        todo,
+        actor=f"sync:{ctx.platform}",
+        source_system=ctx.platform,
+        now=now,
+        tz=tz,
+        default_ship_hours=default_ship_hours,
+        refs=refs,
+        known=known,
+    )
+    for one in ingested:
+        result.created += int(one.created)
+        result.changed += int(one.changed and not one.created)
+        result.events.extend(one.events)
     return result
 
 
-def _stored_modified(session: Session, source: str, external_ids: list[str]) -> dict[str, datetime]:
-    rows = session.execute(
-        select(Order.external_id, Order.source_modified_at).where(
-            Order.source == source, Order.external_id.in_(external_ids)
-        )
-    )
-    return {external_id: modified for external_id, modified in rows if modified is not None}
-
-
-def keep_known_phone(session: Session, cmd: IngestOrder) -> IngestOrder:
-    """PDD masks the phone once an order ships. A masked copy of the phone we already hold is the same
-    address, not an address change (which would hold a printed order and ask for a reprint)."""
-    if not is_masked(cmd.address.phone):
-        return cmd
-    order = session.scalars(
-        select(Order).where(Order.source == cmd.source, Order.external_id == cmd.external_id)
-    ).first()
-    if order is None or order.current_address is None:
+def keep_known_phone(order: Order | None, cmd: IngestOrder) -> IngestOrder:
+    """PDD masks the phone once an order ships. A masked copy of the phone we already hold (`order`, the
+    stored copy, if any) is the same address, not an address change (which would hold a printed order and
+    ask for a reprint)."""
+    if not is_masked(cmd.address.phone) or order is None or order.current_address is None:
         return cmd
     known = order.current_address.phone
     if not known or not _same_masked(cmd.address.phone, known):

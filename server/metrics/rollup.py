@@ -9,8 +9,9 @@ orders and has no index on its time. So `roll_up` stores, per warehouse-local da
 counter, plus the global CS lookup counts and p50/p95), and marks each (day, scope) in `metric_rollup_runs`.
 A 60-day dashboard then reads ~20k small rows; see bench/BENCHMARKS.md for the figures.
 
-Schedule `roll_up_recent(session, now=clock.now(), tz=settings.tz)` every 5 minutes (queue `default`, job
-id `metrics-rollup:<UTC minute>`): it recomputes today and the two days before, catching late tracking
+`roll_up_recent(session, now=clock.now(), tz=settings.tz)` runs every 5 minutes (`workers/schedule.py`
+entry `metrics-rollup` → `workers.jobs.metrics.roll_up_metrics`, queue `default`, job id
+`metrics-rollup:<UTC minute>`; under `packline cron` and the embedded scheduler alike): it recomputes today and the two days before, catching late tracking
 numbers and late-ingested orders; today's figures are at most one period stale and the dashboard shows when
 they were computed. Days never rolled up (a fresh install, the embedded mode without a worker) are
 computed live by the dashboard from the same functions, so both paths give the same numbers.

@@ -11,18 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.catalog.models import Channel, Shop, Warehouse
 from server.errors import InvalidInput
 from server.events import DomainEvent
-from server.orders import messages
-from server.orders.addresses import AddressInput, add_first_address, change_address
-from server.orders.events import order_updated
-from server.orders.gifts import bind_gift, matching_rules
+from server.orders.addresses import AddressInput, change_address
 from server.orders.holds import place_hold, release_holds_of_kind
-from server.orders.models import Order, OrderLine, StatusTransition
+from server.orders.models import Order
+from server.orders.new_orders import build_order, record_ingested
 from server.orders.numbers import next_order_number
+from server.orders.reference import IngestReferences
 from server.orders.states import EdgeKind, HoldKind, OrderStatus, edge
-from server.orders.transitions import apply_transition, record_gift_transition
+from server.orders.transitions import apply_transition
 
 # What a source system may assert (reference §1.1); Packline's own warehouse states are never overwritten.
 ASSERTABLE = frozenset(
@@ -93,125 +91,55 @@ def ingest_order(
     now: datetime,
     tz: ZoneInfo,
     default_ship_hours: int = 24,
+    refs: IngestReferences | None = None,
 ) -> IngestResult:
+    """Create or update one order. A caller ingesting many passes one `refs` for all of them (see
+    `server.orders.ingest_batch` for whole pages)."""
+    check_command(cmd)
+    existing = find_ingested(session, cmd.source, cmd.external_id)
+    if existing is None:
+        nested = session.begin_nested()
+        try:
+            number = cmd.order_number or next_order_number(session, now, tz)
+            new = build_order(
+                session,
+                cmd,
+                refs or IngestReferences(),
+                number,
+                actor=actor,
+                source_system=source_system,
+                now=now,
+                default_ship_hours=default_ship_hours,
+            )
+            session.add(new.order)
+            session.flush()
+            record_ingested(session, [new], actor=actor, source_system=source_system, now=now)
+            session.flush()
+            nested.commit()
+            return IngestResult(new.order, True, True, [new.created_event()])
+        except IntegrityError:
+            # Another worker created it between our look-up and insert: fall through to the update path.
+            nested.rollback()
+            existing = find_ingested(session, cmd.source, cmd.external_id)
+            if existing is None:
+                raise
+    return update_ingested(session, existing, cmd, actor, source_system, now)
+
+
+def check_command(cmd: IngestOrder) -> None:
     if cmd.status not in ASSERTABLE:
         raise InvalidInput("INVALID_INPUT", field="status", allowed=sorted(ASSERTABLE))
     if not cmd.lines:
         raise InvalidInput("INVALID_INPUT", field="lines", reason="an order needs at least one line")
-    existing = _find(session, cmd.source, cmd.external_id)
-    if existing is None:
-        nested = session.begin_nested()
-        try:
-            result = _create(session, cmd, actor, source_system, now, tz, default_ship_hours)
-            nested.commit()
-            return result
-        except IntegrityError:
-            # Another worker created it between our look-up and insert: fall through to the update path.
-            nested.rollback()
-            existing = _find(session, cmd.source, cmd.external_id)
-            if existing is None:
-                raise
-    return _update(session, existing, cmd, actor, source_system, now)
 
 
-def _find(session: Session, source: str, external_id: str) -> Order | None:
+def find_ingested(session: Session, source: str, external_id: str) -> Order | None:
     return session.scalars(
         select(Order).where(Order.source == source, Order.external_id == external_id)
     ).first()
 
 
-def _create(
-    session: Session,
-    cmd: IngestOrder,
-    actor: str,
-    source_system: str,
-    now: datetime,
-    tz: ZoneInfo,
-    default_ship_hours: int,
-) -> IngestResult:
-    channel = session.get(Channel, cmd.source)
-    if channel is None:
-        raise InvalidInput(messages.UNKNOWN_CHANNEL, channel=cmd.source)
-    shop = session.scalars(select(Shop).where(Shop.code == cmd.shop_code)).first()
-    if shop is None:
-        raise InvalidInput(messages.UNKNOWN_SHOP, shop=cmd.shop_code)
-    warehouse = session.scalars(select(Warehouse).where(Warehouse.code == cmd.warehouse_code)).first()
-    if warehouse is None:
-        raise InvalidInput(messages.UNKNOWN_WAREHOUSE, warehouse=cmd.warehouse_code)
-    hours = shop.promised_ship_hours or channel.promised_ship_hours or default_ship_hours
-    order = Order(
-        order_number=cmd.order_number or next_order_number(session, now, tz),
-        source=cmd.source,
-        external_id=cmd.external_id,
-        shop_id=shop.id,
-        warehouse_id=warehouse.id,
-        customer_name=cmd.customer_name,
-        customer_phone=cmd.customer_phone,
-        phone_last4=_last4(cmd.customer_phone or cmd.address.phone),
-        paid_amount=cmd.paid_amount,
-        promotions=",".join(cmd.promotions) or None,
-        paid_at=cmd.paid_at,
-        promised_ship_hours=hours,
-        ship_by=_ship_by(cmd, hours),
-        status=cmd.status,
-        source_modified_at=cmd.source_modified_at,
-        created_at=now,
-        updated_at=now,
-        version=1,
-    )
-    for no, line in enumerate(cmd.lines, start=1):
-        order.lines.append(
-            OrderLine(
-                line_no=no,
-                sku=line.sku,
-                name=line.name,
-                qty=line.qty,
-                refund_state=cmd.line_refunds.get(line.sku, "none"),
-            )
-        )
-    add_first_address(order, cmd.address, source_system, now)
-    session.add(order)
-    session.flush()
-    session.add(
-        StatusTransition(
-            order_id=order.id,
-            from_status=None,
-            to_status=cmd.status,
-            actor=actor,
-            source_system=source_system,
-            reason="ingested",
-            at=now,
-        )
-    )
-    rules = matching_rules(session, list(cmd.promotions), cmd.paid_amount, cmd.source, cmd.paid_at or now)
-    gift = bind_gift(session, order, rules, now)
-    if gift is not None:
-        record_gift_transition(
-            session,
-            order,
-            None,
-            gift.status,
-            actor=actor,
-            source_system=source_system,
-            reason="promotion",
-            now=now,
-        )
-    for kind in cmd.platform_holds:
-        place_hold(
-            session,
-            order,
-            kind,
-            reason="asserted by source",
-            actor=actor,
-            source_system=source_system,
-            now=now,
-        )
-    session.flush()
-    session.refresh(order)
-    return IngestResult(order, True, True, [order_updated(order, "created")])
-
-
-def _update(
+def update_ingested(
     session: Session, order: Order, cmd: IngestOrder, actor: str, source_system: str, now: datetime
 ) -> IngestResult:
     if (
@@ -274,14 +202,3 @@ def _assert_status(
         now=now,
     )
     return events
-
-
-def _ship_by(cmd: IngestOrder, hours: int) -> datetime | None:
-    if cmd.ship_by is not None:
-        return cmd.ship_by
-    return cmd.paid_at + timedelta(hours=hours) if cmd.paid_at else None
-
-
-def _last4(phone: str | None) -> str | None:
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    return digits[-4:] if len(digits) >= 4 else None

@@ -16,16 +16,23 @@ GIFT_SUFFIX = "GIFT"
 
 
 def next_order_number(session: Session, now: datetime, tz: ZoneInfo) -> str:
+    return reserve_order_numbers(session, now, tz, 1)[0]
+
+
+def reserve_order_numbers(session: Session, now: datetime, tz: ZoneInfo, count: int) -> list[str]:
+    """`count` consecutive numbers of today's sequence in one UPDATE (a batch of new orders)."""
+    if count < 1:
+        return []
     day = now.astimezone(tz).strftime("%Y%m%d")
     for _ in range(3):
-        bumped = session.execute(
+        last = session.execute(
             update(OrderNumberSequence)
             .where(OrderNumberSequence.day == day)
-            .values(last_value=OrderNumberSequence.last_value + 1)
+            .values(last_value=OrderNumberSequence.last_value + count)
             .returning(OrderNumberSequence.last_value)
         ).scalar()
-        if bumped is not None:
-            return f"{PREFIX}{day}{bumped:05d}"
+        if last is not None:
+            return [f"{PREFIX}{day}{value:05d}" for value in range(last - count + 1, last + 1)]
         nested = session.begin_nested()
         try:
             session.add(OrderNumberSequence(day=day, last_value=0))

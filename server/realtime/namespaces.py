@@ -82,7 +82,13 @@ def register_handlers(
     def on_hello(_data: Any = None) -> dict[str, Any]:
         """Acknowledged with the server clock (clients compute their offset) and what this socket hears."""
         client = clients.get(request.sid)  # type: ignore[attr-defined]
-        body: dict[str, Any] = {"v": 1, "server_time": clock.now().isoformat()}
+        # Countdown snapshots reach every client this often (through Redis in production): a client that
+        # hears nothing for a few periods knows the live feed is broken although its socket is up.
+        body: dict[str, Any] = {
+            "v": 1,
+            "server_time": clock.now().isoformat(),
+            "heartbeat_seconds": rt.settings.countdown_interval_seconds,
+        }
         if client is not None:
             body.update(
                 name=client.principal.name,

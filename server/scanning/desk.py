@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from server import i18n
 from server.catalog.models import Station
 from server.events import DomainEvent
+from server.orders.models import Order
 from server.scanning import messages as m
 from server.scanning import recorder
-from server.scanning.card import OrderCard, load_card
+from server.scanning.card import OrderCard, build_card, card_columns, join_card, load_card
 from server.scanning.codes import ScannedCode
 from server.scanning.models import PackSession, PackStatus
 from server.scanning.rules import Result, Step, next_step, tone
@@ -116,23 +117,30 @@ def begin(call: Call) -> ScanResult | None:
 
 
 def find_station(call: Call) -> bool:
-    """Load the station (in the caller's warehouse), its open pack and that pack's order card."""
+    """Load the station (in the caller's warehouse), its open pack with its items and that pack's order
+    card: one query (one row per item and open hold) plus the card's lines."""
     if call.actor.warehouse_id is None:
         return False
-    row = call.session.execute(
-        select(Station, PackSession)
-        .outerjoin(
-            PackSession, and_(PackSession.station_id == Station.id, PackSession.status == PackStatus.OPEN)
-        )
-        .where(Station.warehouse_id == call.actor.warehouse_id, Station.code == call.station_code)
-        .options(selectinload(PackSession.items))
-    ).first()
-    if row is None or row[0].kind != "pack":
+    params = {"warehouse_id": call.actor.warehouse_id, "station_code": call.station_code}
+    rows = call.session.execute(_STATION_QUERY, params).unique().all()
+    if not rows or rows[0][0].kind != "pack":
         return False
-    call.station, call.pack = row[0], row[1]
+    call.station, call.pack = rows[0][0], rows[0][1]
     if call.pack is not None:
-        call.load_order(call.pack.order_id, call.pack)
+        call.order_id = call.pack.order_id
+        call.card = build_card(call.session, rows, call.pack)
     return True
+
+
+# Built once: building its joins and loader options on every scan was a measurable share of its CPU.
+_STATION_QUERY = join_card(
+    select(Station, PackSession, *card_columns())
+    .select_from(Station)
+    .outerjoin(PackSession, and_(PackSession.station_id == Station.id, PackSession.status == PackStatus.OPEN))
+    .outerjoin(Order, Order.id == PackSession.order_id)
+    .where(Station.warehouse_id == bindparam("warehouse_id"), Station.code == bindparam("station_code"))
+    .options(joinedload(PackSession.items))
+)
 
 
 def finish(call: Call, outcome: Outcome) -> ScanResult:

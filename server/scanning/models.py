@@ -89,6 +89,8 @@ class ScanEvent(Base):
         Index("ix_scan_events_order_id_id", "order_id", "id"),
         Index("ix_scan_events_pack_id_id", "pack_id", "id"),
         Index("ix_scan_events_actor_created_at", "actor", "created_at"),
+        # Metrics count rejections by code and day (interceptions, gift omissions prevented).
+        Index("ix_scan_events_code_created_at", "code", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -190,6 +190,7 @@ def touch(call: Call) -> bool:
         update(PackSession)
         .where(PackSession.id == call.pack.id, PackSession.status == PackStatus.OPEN)
         .values(last_activity_at=call.now)
+        .execution_options(synchronize_session=False),  # synced by hand below
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         call.pack, call.card = None, None

@@ -10,6 +10,7 @@ from server.catalog.models import Product, ProductBarcode
 from server.labels.gate import scan_label
 from server.orders.numbers import GIFT_SUFFIX
 from server.scanning import messages as m
+from server.scanning.card import match_barcode
 from server.scanning.closing import complete
 from server.scanning.desk import Call, Outcome
 from server.scanning.gate import gate
@@ -19,7 +20,7 @@ from server.scanning.rules import Matched, Result
 
 
 def classify(call: Call) -> tuple[str | None, str | None, int]:
-    """What the code is for the open pack's order, from the loaded card alone: (matched, sku, units)."""
+    """What the code is for the open pack's order, from the loaded card: (matched, sku, units)."""
     assert call.card is not None and call.scanned is not None
     order, code = call.card.order, call.scanned.code
     if code == order.order_number.upper():
@@ -28,10 +29,9 @@ def classify(call: Call) -> tuple[str | None, str | None, int]:
         return Matched.TRACKING, None, 0
     if order.gift is not None and code == order.gift.gift_number.upper():
         return Matched.GIFT, None, 0
-    for candidate in call.scanned.candidates:
-        hit = call.card.barcodes.get(candidate.upper())
-        if hit is not None:
-            return Matched.ITEM, hit[0], hit[1]
+    hit = match_barcode(call.session, call.card, call.scanned.candidates)
+    if hit is not None:
+        return Matched.ITEM, hit[0], hit[1]
     return None, None, 0
 
 
@@ -98,6 +98,7 @@ def _accept_item(call: Call, sku: str, units: int) -> Outcome:
             PackItem.scanned + units <= PackItem.required,
         )
         .values(scanned=PackItem.scanned + units)
+        .execution_options(synchronize_session=False),  # synced by hand (_sync_item)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return Outcome.rejected(
@@ -133,6 +134,7 @@ def _accept_gift(call: Call) -> Outcome:
             PackSession.gift_scanned.is_(False),
         )
         .values(gift_scanned=True)
+        .execution_options(synchronize_session=False),  # synced by hand below
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return Outcome(Result.DUPLICATE, m.GIFT_ALREADY_SCANNED, matched=Matched.GIFT, details=details)

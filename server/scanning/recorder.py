@@ -40,7 +40,13 @@ def previous(session: Session, client_scan_id: str) -> ScanEvent | None:
 
 
 def store(session: Session, event_id: int, values: dict[str, Any]) -> None:
-    session.execute(update(ScanEvent).where(ScanEvent.id == event_id).values(**values))
+    # The event row is never loaded as an object in the call that stores it: nothing to synchronise.
+    session.execute(
+        update(ScanEvent)
+        .where(ScanEvent.id == event_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def recent_failures(session: Session, actor: str, code: str, since: datetime) -> int:

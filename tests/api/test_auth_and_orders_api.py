@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from server import clock
+from tests.pda_devices import on_pda, register_pda
 from tests.support import DEMO_BADGES, DEMO_PASSWORDS, GIFT_PROMOTION, auth, make_order, user_token
 
 
@@ -52,9 +53,11 @@ def test_password_login_returns_a_token_that_works(client: FlaskClient) -> None:
     }
 
 
-def test_badge_login(client: FlaskClient) -> None:
-    r = client.post("/api/v1/auth/login", json={"badge": DEMO_BADGES["packer.hz1"], "device_id": "PDA-7"})
-    assert r.status_code == 200 and r.json["user"]["role"] == "packer"
+def test_badge_login_on_a_registered_pda(client: FlaskClient, session: Session) -> None:
+    pda = register_pda(session, "PDA-7", "HZ01")
+    session.commit()
+    r = client.post("/api/v1/auth/login", json={"badge": DEMO_BADGES["packer.hz1"]}, headers=on_pda(pda))
+    assert r.status_code == 200 and r.json["user"]["role"] == "packer" and r.json["user"]["device_id"] == "PDA-7"
 
 
 @pytest.mark.parametrize(

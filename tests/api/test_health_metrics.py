@@ -13,11 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from server import models
+from server import clock, models
 from server.app import create_app
 from server.config import Settings
 from server.db import make_engine
 from server.migrate import upgrade
+from server.outbox.parking import forget, park, take_oldest
 from server.runtime import Runtime
 from tests.support import auth, create_pg_database, drop_pg_database, make_order, user_token
 
@@ -54,7 +55,7 @@ def test_readyz_ok_when_migrations_at_head(migrated_engine: Engine) -> None:
     assert r.status_code == 200, r.json
     assert r.json == {
         "status": "ok",
-        "checks": {"database": "ok", "migrations": "at head", "redis": "embedded"},
+        "checks": {"database": "ok", "migrations": "at head", "parked_jobs": "0", "redis": "embedded"},
     }
 
 
@@ -65,6 +66,18 @@ def test_readyz_degraded_not_failed_when_only_redis_is_down(migrated_engine: Eng
     assert r.json["status"] == "degraded"
     assert r.json["checks"]["redis"].startswith("degraded:")
     assert r.json["checks"]["migrations"] == "at head"
+
+
+def test_readyz_counts_jobs_parked_while_redis_was_down(migrated_engine: Engine) -> None:
+    app, rt = _app(migrated_engine, redis_url=DEAD_REDIS)
+    with rt.work() as work:
+        park(work.session, func_path="workers.jobs.labels.print_label", args=[1], queue="labels",
+             job_id=None, request_id=None, now=clock.now())
+    try:
+        assert app.test_client().get("/readyz").json["checks"]["parked_jobs"] == "1"
+    finally:
+        with rt.work() as work:
+            forget(work.session, [job.id for job in take_oldest(work.session, 10)])
 
 
 def test_readyz_fails_when_the_schema_is_behind() -> None:

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.fake_pack_api import FakePackApi
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, new_context, open_pda
+from tests.browser.helpers import new_context, open_pda
 
 expect.set_options(timeout=8000)
 
@@ -20,16 +19,6 @@ def fake_api() -> Iterator[FakePackApi]:
     api = FakePackApi().start()
     yield api
     api.stop()
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is required for the browser tests (run `make system-deps`): {CHROMIUM}")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -32,6 +32,9 @@ USERS = {
     },
     "LEAD-HZ-001": {"username": "lead.hz", "password": "lead-pass-2026", "name": "王组长", "role": "lead"},
 }
+# The PDA a browser test starts as (helpers.new_context seeds it into localStorage): registered to HZ01.
+FAKE_PDA = {"token": "pl_fake-pda-hz01", "device_id": "PDA-FAKE01", "warehouse": "HZ01"}
+DEVICE_HEADER = "X-Packline-Device-Token"
 STATIONS = [
     {
         "code": "PK01",
@@ -79,10 +82,16 @@ MESSAGES = {
     "DUPLICATE_SCAN": ("这次扫描已处理过", "This scan was already processed"),
     "UNAUTHORIZED": ("请重新登录", "Please log in again"),
     "WRONG_CREDENTIALS": ("工牌或密码不正确", "Unknown badge or wrong password"),
+    "BADGE_NEEDS_DEVICE": ("工牌登录只能在登记过的 PDA 上使用", "Badge login works only on a registered PDA"),
+    "DEVICE_NOT_REGISTERED": ("本机未登记或登记已被撤销,请组长重新登记本机", "This PDA is not registered"),
     "INVALID_INPUT": ("请求内容不正确", "The request is not valid"),
     "INTERNAL_ERROR": ("服务器内部错误", "Internal server error"),
 }
 HTTP_FAULTS = {"http_422": (422, "INVALID_INPUT"), "http_500": (500, "INTERNAL_ERROR")}
+
+
+def device_fields(device: dict[str, Any]) -> dict[str, Any]:
+    return {"warehouse": device["warehouse"], "device_id": device["device_id"]}
 
 
 def _orders(now: datetime) -> dict[str, dict[str, Any]]:
@@ -188,6 +197,7 @@ class FakePackApi:
             self.orders = _orders(self.now)
             self.packs: dict[str, dict[str, Any]] = {}
             self.tokens: dict[str, dict[str, Any]] = {}
+            self.devices: dict[str, dict[str, Any]] = {FAKE_PDA["token"]: dict(FAKE_PDA)}
             self.answers: dict[str, dict[str, Any]] = {}
             self.received: list[Received] = []
             self.logins: list[dict[str, Any]] = []
@@ -214,6 +224,10 @@ class FakePackApi:
 
     def release(self) -> None:
         self.gate.set()
+
+    def revoke_pda(self, token: str = FAKE_PDA["token"]) -> None:
+        with self._lock:
+            self.devices.pop(token, None)
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -252,6 +266,14 @@ class FakePackApi:
             body = request.get_json(silent=True) or {}
             api._fault("before")
             user = None
+            device_token = request.headers.get(DEVICE_HEADER)
+            with api._lock:
+                api.logins.append({**body, "device_token": device_token})
+                device = api.devices.get(device_token or "")
+            if device_token and device is None:
+                return api._error(401, "DEVICE_NOT_REGISTERED")
+            if body.get("badge") and device is None:
+                return api._error(401, "BADGE_NEEDS_DEVICE")
             if body.get("badge"):
                 user = USERS.get(str(body["badge"]).strip())
             else:
@@ -263,8 +285,6 @@ class FakePackApi:
                     ),
                     None,
                 )
-            with api._lock:
-                api.logins.append(body)
             if user is None:
                 return api._error(401, "WRONG_CREDENTIALS")
             token = f"tok-{uuid.uuid4().hex}"
@@ -273,6 +293,41 @@ class FakePackApi:
             expires = (datetime.now(UTC) + timedelta(hours=12)).isoformat()
             principal = {"name": user["username"], "role": user["role"], "kind": "user", "warehouse": "HZ01"}
             return jsonify(token=token, expires_at=expires, user=principal, display_name=user["name"])
+
+        @app.get("/api/v1/auth/me")
+        def me() -> Any:
+            token = request.headers.get("Authorization", "")[7:]
+            with api._lock:
+                device = api.devices.get(token)
+            if device is not None:
+                return jsonify(
+                    name=device["device_id"], role="packer", kind="device", **device_fields(device)
+                )
+            user = api._user()
+            return jsonify(
+                name=user["username"], role=user["role"], kind="user", warehouse="HZ01", device_id=None
+            )
+
+        @app.post("/api/v1/auth/tokens")
+        def device_token() -> Any:
+            user = api._user()
+            body = request.get_json(silent=True) or {}
+            if user["role"] not in ("lead", "admin") or body.get("kind") != "device":
+                return api._error(403, "UNAUTHORIZED")
+            device = {
+                "token": f"pl_{uuid.uuid4().hex}",
+                "device_id": body["name"],
+                "warehouse": body["warehouse"],
+            }
+            with api._lock:
+                api.devices[device["token"]] = device
+            principal = {
+                "name": device["device_id"],
+                "role": "packer",
+                "kind": "device",
+                **device_fields(device),
+            }
+            return jsonify(token=device["token"], expires_at=None, user=principal, display_name=None), 201
 
         @app.post("/api/v1/auth/logout")
         def logout() -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.browser.fake_pack_api import FakePackApi
+from tests.browser.fake_pack_api import FAKE_PDA, FakePackApi
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -24,7 +24,10 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 TEST_SCANNER_SETTINGS = {"silenceMs": 250, "suffixWaitMs": 800}
 
 
-def new_context(chromium: Browser, fake_api: FakePackApi, **options: Any) -> BrowserContext:
+def new_context(
+    chromium: Browser, fake_api: FakePackApi, *, enrolment: dict[str, str] | None = FAKE_PDA, **options: Any
+) -> BrowserContext:
+    """`enrolment`: the PDA registration the device starts with (the fake API's PDA; None: not registered)."""
     options.setdefault("service_workers", "block")
     ctx = chromium.new_context(
         viewport=VIEWPORT,
@@ -35,9 +38,14 @@ def new_context(chromium: Browser, fake_api: FakePackApi, **options: Any) -> Bro
         **options,
     )
     settings = json.dumps(json.dumps(TEST_SCANNER_SETTINGS))
+    enrol = (
+        f" localStorage.setItem('packline.pda.enrolment', {json.dumps(json.dumps(enrolment))});"
+        if enrolment
+        else ""
+    )
     ctx.add_init_script(
         "try { if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
-        f" localStorage.setItem('packline.scanner', {settings});"
+        f" localStorage.setItem('packline.scanner', {settings});{enrol}"
         " localStorage.setItem('packline.scanner.suffix', 'yes'); } } catch (e) {}"
     )
     return ctx

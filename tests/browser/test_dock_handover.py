@@ -27,6 +27,7 @@ from server.shipping.waybills import ensure_package_waybill
 from server.shipping.weighing import weigh
 from tests.browser.helpers import CHROMIUM_ARGS, SCREENSHOTS, TEST_SCANNER_SETTINGS, VIEWPORT, scan
 from tests.integration.shipping.conftest import MUG, POLICY, TSHIRT, pack, packages, worker_of
+from tests.pda_devices import register_pda
 from tests.realtime.procs import drop_pg_database, prepare_database
 from tests.support import FakeCourier, make_order
 
@@ -42,6 +43,7 @@ class Site:
     refunded: str  # the tracking number of an order refunded after packing
     refunded_order: str
     split_order: str
+    pda: dict[str, str]  # the dock PDA's registration (device token), seeded into its localStorage
 
 
 def _seed(session: Session) -> tuple[list[str], str, str, str]:
@@ -84,6 +86,11 @@ def site() -> Iterator[Site]:
     engine = make_engine(url)
     with Session(engine) as session:
         parcels, refunded, refunded_order, split_order = _seed(session)
+        pda = {
+            "token": register_pda(session, "PDA-DOCK1", "HZ01"),
+            "device_id": "PDA-DOCK1",
+            "warehouse": "HZ01",
+        }
         session.commit()
     app = create_app(Settings(database_url=url, login_rate_limit_per_minute=1000))
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -91,7 +98,7 @@ def site() -> Iterator[Site]:
     thread.start()
     try:
         yield Site(
-            f"http://127.0.0.1:{server.server_port}", url, parcels, refunded, refunded_order, split_order
+            f"http://127.0.0.1:{server.server_port}", url, parcels, refunded, refunded_order, split_order, pda
         )
     finally:
         server.shutdown()
@@ -113,8 +120,10 @@ def dock(chromium: Browser, site: Site) -> Iterator[Page]:
         accept_downloads=True,
     )
     settings = json.dumps(json.dumps(TEST_SCANNER_SETTINGS))
+    pda = json.dumps(json.dumps(site.pda))
     context.add_init_script(
-        f"try {{ localStorage.setItem('packline.scanner', {settings}); localStorage.setItem('packline.scanner.suffix', 'yes'); }} catch (e) {{}}"
+        f"try {{ localStorage.setItem('packline.scanner', {settings}); localStorage.setItem('packline.scanner.suffix', 'yes');"
+        f" localStorage.setItem('packline.pda.enrolment', {pda}); }} catch (e) {{}}"
     )
     page = context.new_page()
     errors: list[str] = []

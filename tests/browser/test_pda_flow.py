@@ -131,10 +131,10 @@ def login_en(page: Page) -> None:
 
 def test_password_login(page: Page) -> None:
     page.locator("#show-password").click()
-    page.locator("input[name=username]").fill("packer.hz1")
-    page.locator("input[name=password]").fill("packer-pass-2026")
+    page.locator("#password-form input[name=username]").fill("packer.hz1")
+    page.locator("#password-form input[name=password]").fill("packer-pass-2026")
     # Typing in the form keeps its focus (the scan box does not steal it).
-    expect(page.locator("input[name=password]")).to_be_focused()
+    expect(page.locator("#password-form input[name=password]")).to_be_focused()
     page.locator("#password-form button[type=submit]").click()
     expect(page.locator("#screen-stations")).to_be_visible()
     # Logging out asks first and comes back to the badge screen without an "expired" notice.

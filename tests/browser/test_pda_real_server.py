@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from server import models
+from server import clock, models
+from server.accounts.models import ApiToken
+from server.accounts.services import revoke_device
 from server.app import create_app
 from server.config import Settings
 from server.orders.models import GiftOrder, Order
@@ -23,6 +25,7 @@ from server.runtime import Runtime
 from server.scanning.models import ScanEvent
 from simulators.catalog import BY_SKU
 from tests.browser.helpers import line_count, new_context, open_pda, scan, shot, wait_until
+from tests.pda_devices import register_pda
 from tests.support import (
     GIFT_AMOUNT,
     GIFT_PROMOTION,
@@ -42,6 +45,11 @@ MUG = "SKU-4001"
 class RealServer:
     url: str
     runtime: Runtime
+    pda: dict[str, str]  # a PDA registered to HZ01: what the test handheld starts with
+
+    def register_pda(self, name: str) -> dict[str, str]:
+        with self.runtime.work() as work:
+            return {"token": register_pda(work.session, name, "HZ01"), "device_id": name, "warehouse": "HZ01"}
 
     def new_gift_order(self) -> tuple[str, str]:
         """A committed, printed order bound to a gift promotion: (order number, tracking number)."""
@@ -69,10 +77,13 @@ def real_server() -> Iterator[RealServer]:
         models.Base.metadata.create_all(runtime.engine)
         with runtime.work() as work:
             seed_reference_data(work.session)
+        pda = {"token": "", "device_id": "PDA-REAL01", "warehouse": "HZ01"}
+        with runtime.work() as work:
+            pda["token"] = register_pda(work.session, pda["device_id"], "HZ01")
         server = make_server("127.0.0.1", 0, create_app(runtime=runtime), threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="pda-real-server", daemon=True)
         thread.start()
-        yield RealServer(f"http://127.0.0.1:{server.server_port}", runtime)
+        yield RealServer(f"http://127.0.0.1:{server.server_port}", runtime, pda)
     finally:
         if server is not None:
             server.shutdown()
@@ -87,7 +98,7 @@ def real_server() -> Iterator[RealServer]:
 @pytest.fixture
 def real_context(chromium: Browser, real_server: RealServer) -> Iterator[BrowserContext]:
     # new_context only needs `.url` of the server it points at.
-    ctx = new_context(chromium, SimpleNamespace(url=real_server.url))  # type: ignore[arg-type]
+    ctx = new_context(chromium, SimpleNamespace(url=real_server.url), enrolment=real_server.pda)  # type: ignore[arg-type]
     yield ctx
     ctx.close()
 
@@ -199,3 +210,50 @@ def test_offline_scans_are_replayed_once_on_the_real_server(
     ]
     ids = [e.client_scan_id for e in events]
     assert len(ids) == len(set(ids)) == 3
+
+
+def test_a_lead_registers_a_new_pda_and_revoking_it_ends_the_session(
+    chromium: Browser, real_server: RealServer
+) -> None:
+    ctx = new_context(chromium, SimpleNamespace(url=real_server.url), enrolment=None)  # type: ignore[arg-type]
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        open_pda(page)
+        expect(page.locator("#screen-enrol")).to_be_visible()
+        page.locator("#enrol-lead-btn").click()
+        page.locator("#enrol-form input[name=username]").fill("lead.hz")
+        page.locator("#enrol-form input[name=password]").fill("lead-pass-2026")
+        page.locator("#enrol-form button[type=submit]").click()
+        expect(page.locator("#screen-login")).to_be_visible()
+        device_id = page.locator("#screen-login .device-id").inner_text()
+        shot(page, "real-04-registered")
+
+        scan(page, "PK-HZ-001")
+        expect(page.locator("#screen-stations")).to_be_visible()
+        with real_server.session() as s:
+            tokens = {
+                (t.kind, t.name): t
+                for t in s.scalars(
+                    select(ApiToken).where(ApiToken.device_id == device_id, ApiToken.revoked_at.is_(None))
+                )
+            }
+            lead_sessions = s.scalars(
+                select(ApiToken).where(ApiToken.name == "lead.hz", ApiToken.revoked_at.is_(None))
+            ).all()
+        assert set(tokens) == {("device", device_id), ("user", "packer.hz1")}, tokens
+        assert lead_sessions == []  # the lead's own session was closed right after registering
+
+        with real_server.runtime.work() as work:
+            assert revoke_device(work.session, device_id, clock.now()) == 2
+        page.locator(".station[data-code=PK01]").click()  # the next call finds the session dead
+        expect(page.locator("#screen-login")).to_be_visible()
+        expect(page.locator("#login-error")).to_contain_text("登录已过期")
+        scan(page, "PK-HZ-001")
+        expect(page.locator("#screen-enrol")).to_be_visible()
+        expect(page.locator("#enrol-error")).to_contain_text("登记已被撤销")
+        shot(page, "real-05-revoked")
+        assert errors == [], errors
+    finally:
+        ctx.close()

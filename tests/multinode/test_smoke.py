@@ -291,7 +291,7 @@ def test_pack_through_nginx_with_a_lead_screen_and_a_node_going_down(cluster: Cl
     figures: dict[str, Any] = {}
     ready = requests.get(f"{url}/readyz", timeout=5)
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"database": "ok", "migrations": "at head", "redis": "ok"}
+    assert ready.json()["checks"] == {"database": "ok", "migrations": "at head", "parked_jobs": "0", "redis": "ok"}
 
     lead = LiveClient(url, _login(url, "lead.hz", "lead-pass-2026"), station="PK01").connect()
     try:

@@ -67,7 +67,13 @@ class ServerProcess:
 
     def launch(self) -> ServerProcess:
         """Start the process without waiting (start several, then wait for each: imports take seconds)."""
-        env = {**os.environ, **self.env, "PACKLINE_SOCKETIO_ASYNC_MODE": self.mode}
+        # No periodic jobs unless a test asks: watchdogs would raise alerts of their own in its database.
+        env = {
+            "PACKLINE_PERIODIC_JOBS": "false",
+            **os.environ,
+            **self.env,
+            "PACKLINE_SOCKETIO_ASYNC_MODE": self.mode,
+        }
         module = ["-m", "server.serve"] if self.mode == "gevent" else ["-m", "server.cli", "serve"]
         cmd = [sys.executable, *module, "--host", "127.0.0.1", "--port", str(self.port)]
         with self.log_path.open("ab") as log:

@@ -21,6 +21,7 @@ from server.integrations.native_orders import ShopContext
 from server.integrations.ports import PlatformPort
 from server.integrations.retrying import RetryPolicy, call_with_retries
 from server.orders.ingest import IngestOrder
+from server.orders.reference import IngestReferences
 from server.runtime import Runtime
 from workers import context, queues
 from workers.failures import mark_recovered
@@ -90,6 +91,7 @@ def sync_platform_window(source: str, shop: str, since_iso: str) -> dict[str, An
     first = _fetch(rt, platform, ctx, window, 1, size)
     pages = max(1, math.ceil(first[0] / size))
     seen = created = 0
+    refs = IngestReferences()  # reference rows read once per window, fresh in the next one
     for page in range(pages, 0, -1):
         commands = first[1] if pages == 1 else _fetch(rt, platform, ctx, window, page, size)[1]
         with rt.work() as work:
@@ -100,6 +102,7 @@ def sync_platform_window(source: str, shop: str, since_iso: str) -> dict[str, An
                 now=clock.now(),
                 tz=settings.tz,
                 default_ship_hours=settings.default_promised_ship_hours,
+                refs=refs,
             )
             work.publish(result.events)
         seen, created = seen + result.seen, created + result.created

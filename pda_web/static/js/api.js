@@ -31,12 +31,15 @@ export class HttpError extends Error {
 }
 
 export function createApi({ getToken, getLocale, timeoutMs = 15000 }) {
-  async function request(method, path, body = undefined, { auth = true } = {}) {
+  /** `auth: false` sends no session token (login); `token` sends that one instead (enrolment); `deviceToken`
+   * goes in X-Packline-Device-Token (a login from this registered PDA). */
+  async function request(method, path, body = undefined, { auth = true, token: given = null, deviceToken = null } = {}) {
     if (navigator.onLine === false) throw new NetworkError('offline');
     const headers = { Accept: 'application/json', 'Accept-Language': getLocale() };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const token = auth ? getToken() : null;
+    const token = given ?? (auth ? getToken() : null);
     if (token) headers.Authorization = `Bearer ${token}`;
+    if (deviceToken) headers['X-Packline-Device-Token'] = deviceToken;
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), timeoutMs);
     let res;
@@ -65,14 +68,14 @@ export function createApi({ getToken, getLocale, timeoutMs = 15000 }) {
     } finally {
       clearTimeout(timer);
     }
-    if (res.status === 401 && auth) throw new AuthExpired(data);
+    if (res.status === 401 && auth && !given) throw new AuthExpired(data);
     if (!res.ok) throw new HttpError(res.status, data);
     return data;
   }
 
   return {
     request,
-    get: (path) => request('GET', path),
+    get: (path, options) => request('GET', path, undefined, options),
     post: (path, body, options) => request('POST', path, body ?? {}, options),
   };
 }

@@ -1,9 +1,10 @@
-/** app.js — the PDA page: badge login → station → the scan screen (packing.js). Modules meet on the
- * bus; every pack action goes through the ordered, persistent outbox. */
+/** app.js — the PDA page: enrol once → badge login (login.js) → station → the scan screen (packing.js).
+ * Modules meet on the bus; every pack action goes through the ordered, persistent outbox. */
 import { AuthExpired, createApi, NetworkError } from './api.js';
 import { bus } from './bus.js';
 import { feedbackLog, signal, unlockAudio } from './feedback.js';
 import { getLocale, initI18n, setLocale, t } from './i18n.js';
+import { createLogin, setNotice } from './login.js';
 import { Outbox } from './outbox.js';
 import { createPacking, PACK_PATHS } from './packing.js';
 import { installRealtime } from './realtime.js';
@@ -15,7 +16,7 @@ import { confirmDialog, dismissForScan, initDialogs, modal, showAlarm } from './
 import { startTicker } from './views/pack.js';
 import { findStation, renderStations } from './views/stations.js';
 
-const SCREENS = ['login', 'stations', 'pack'];
+const SCREENS = ['enrol', 'login', 'stations', 'pack'];
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -36,8 +37,7 @@ let scanbox = null;
 let outbox = null;
 let packing = null;
 let popScreenHandler = null;
-let loginPending = null;
-const scansDuringLogin = [];
+let login = null;
 
 // ---- screens -------------------------------------------------------------------------------------
 
@@ -81,47 +81,6 @@ function drawStations() {
   renderStations({ stations: state.stations, lastCode: saved.lastStationCode(), onPick: pickStation, error: state.stationError });
 }
 
-// ---- login ---------------------------------------------------------------------------------------
-
-function setLoginNotice(text) {
-  $('login-error').textContent = text ?? '';
-  $('login-error').hidden = !text;
-}
-
-/** One login at a time. Scans read meanwhile (the station code right after the badge) go to the next
- * screen when the login succeeds, and are dropped when it fails (the badge must be scanned again). */
-function startLogin(credentials) {
-  if (loginPending) return;
-  loginPending = login(credentials).then((ok) => {
-    loginPending = null;
-    const later = scansDuringLogin.splice(0);
-    if (ok) for (const scan of later) scanbox.dispatch(scan);
-  });
-}
-
-async function login(credentials) {
-  setLoginNotice(null);
-  let res;
-  try {
-    res = await api.post('/api/v1/auth/login', { ...credentials, device_id: saved.deviceId() }, { auth: false });
-  } catch (err) {
-    if (err instanceof NetworkError) {
-      signal('warning');
-      setLoginNotice(t('login.offline'));
-    } else {
-      signal('error');
-      showAlarm({ title: t('login.failed'), message: err.body?.message ?? t('login.failed'), code: err.body?.code ?? `HTTP ${err.status}` });
-    }
-    return false;
-  }
-  state.session = { token: res.token, expires_at: res.expires_at, user: res.user, display_name: res.display_name };
-  saved.saveSession(state.session);
-  signal('success');
-  outbox.resume();
-  await enterStations();
-  return true;
-}
-
 /** Back to the login screen; queued scans stay in the outbox and go out after the next login. */
 function endSession({ expired }) {
   state.session = null;
@@ -133,8 +92,8 @@ function endSession({ expired }) {
   form.reset();
   form.hidden = true;
   $('show-password').hidden = false;
-  show('login');
-  setLoginNotice(expired ? t('login.expired') : null);
+  show(login.firstScreen());
+  setNotice('login-error', expired ? t('login.expired') : null);
   if (expired) signal('warning');
 }
 
@@ -198,7 +157,8 @@ function pickStation(station) {
 // ---- wiring --------------------------------------------------------------------------------------
 
 const SCAN_HANDLERS = {
-  login: (scan) => (loginPending ? scansDuringLogin.push(scan) : startLogin({ badge: scan.code })),
+  enrol: (scan) => login.scanHandlers.enrol(scan),
+  login: (scan) => login.scanHandlers.login(scan),
   stations: async (scan) => {
     if (state.stationsLoading) await state.stationsLoading; // a station scanned while the list loads
     if (state.screen !== 'stations') return scanbox.dispatch(scan); // a station was picked meanwhile
@@ -211,20 +171,10 @@ const SCAN_HANDLERS = {
 };
 
 function wireButtons() {
-  $('show-password').addEventListener('click', () => {
-    $('password-form').hidden = false;
-    $('show-password').hidden = true;
-    $('password-form').elements.username.focus();
-  });
-  $('password-form').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const form = ev.currentTarget.elements;
-    const username = form.username.value.trim();
-    const password = form.password.value;
-    if (username && password) startLogin({ username, password });
-  });
+  login.wire();
   $('lang-btn').addEventListener('click', async () => {
     await setLocale(getLocale() === 'zh-CN' ? 'en' : 'zh-CN');
+    login.drawDevice();
     redraw();
   });
   $('logout-btn').addEventListener('click', logout);
@@ -242,7 +192,6 @@ function registerServiceWorker() {
 
 async function start() {
   await initI18n();
-  $('device-id').textContent = saved.deviceId();
   scanbox = attachScanbox($('scanbox'), {
     onScan: (scan) => {
       dismissForScan();
@@ -254,6 +203,8 @@ async function start() {
   initDialogs(scanbox);
   outbox = new Outbox({ store: await openOutboxStore(), send: (r) => api.post(PACK_PATHS[r.kind], r.body), bus });
   packing = createPacking({ state, api, bus, outbox, show, onAuthExpired });
+  login = createLogin({ state, api, getOutbox: () => outbox, getScanbox: () => scanbox, show, onLoggedIn: enterStations });
+  login.drawDevice();
   bus.on('outbox:changed', () => {
     drawQueueBadge();
     if (state.screen === 'pack') packing.drawPack();
@@ -269,7 +220,7 @@ async function start() {
   const station = saved.loadStation();
   if (!state.session) {
     outbox.pause();
-    show('login');
+    show(login.firstScreen());
   } else if (station) {
     await packing.enterPack(station);
     outbox.kick();

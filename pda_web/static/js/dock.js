@@ -1,9 +1,11 @@
-/** dock.js — the dock (handover) page of the PDA: badge login → choose the courier → scan every parcel's
+/** dock.js — the dock (handover) page of the PDA: badge login (a PDA registered on the packing page,
+ * js/enrolment.js; its device token goes with the login) → choose the courier → scan every parcel's
  * tracking number (an intercepted parcel is the red screen and the loudest sound) → close the batch →
  * the manifest. Scans go through the same ordered outbox as packing (kept in memory on this page), so a
  * dropped network retries them with the same client_scan_id. A client of /api/v1 only. */
 import { AuthExpired, createApi, NetworkError } from './api.js';
 import { createBus } from './bus.js';
+import { DEVICE_ERRORS } from './enrolment.js';
 import { feedbackLog, signal, unlockAudio } from './feedback.js';
 import { getLocale, initI18n, setLocale, t } from './i18n.js';
 import { Outbox } from './outbox.js';
@@ -61,18 +63,26 @@ function failed(err) {
 async function login(badge) {
   $('login-error').hidden = true;
   try {
-    const res = await api.post('/api/v1/auth/login', { badge, device_id: saved.deviceId() }, { auth: false });
+    const body = { badge, device_id: saved.deviceId() };
+    const res = await api.post('/api/v1/auth/login', body, { auth: false, deviceToken: saved.deviceToken() });
     state.session = { token: res.token, expires_at: res.expires_at, user: res.user, display_name: res.display_name };
     saved.saveSession(state.session);
   } catch (err) {
     signal(err instanceof NetworkError ? 'warning' : 'error');
+    if (DEVICE_ERRORS.has(err.body?.code)) saved.clearEnrolment(); // registered again on the packing page
     $('login-error').textContent = err instanceof NetworkError ? t('login.offline') : (err.body?.message ?? t('login.failed'));
     $('login-error').hidden = false;
+    drawEnrolHint();
     return;
   }
   signal('success');
   outbox.resume();
   await enterCouriers();
+}
+
+/** An unregistered PDA cannot log in by badge here: point to the packing page, where it is registered. */
+function drawEnrolHint() {
+  $('dock-enrol').hidden = !!saved.enrolment();
 }
 
 function expired() {
@@ -220,6 +230,7 @@ async function start() {
   state.session = saved.loadSession();
   if (state.session) await enterCouriers();
   else show('login');
+  drawEnrolHint();
   document.body.dataset.ready = 'yes';
 }
 

@@ -6,12 +6,15 @@
  *   import { connectLive } from '/static/pda/js/live.js';
  *   const live = connectLive({ token, station: 'PK01', onResync: () => reloadStateOverRest() });
  *   live.on('pack_progress', (p) => ...);       // payload untouched: {v, server_time, ...}
- *   live.on('status', (s) => badge(s));         // connecting | connected | reconnecting | offline | refused | closed
+ *   live.on('status', (s) => badge(s));         // connecting | connected | stale | reconnecting | offline | refused | closed
  *   live.on('refused', (err) => relogin(err));  // {code, message}: token expired, station not in warehouse
  *   live.serverNow();                           // ms since epoch on the server's clock
  *
  * Socket.IO over Redis is at-most-once and a reconnect is a new session: `onResync` (and the 'resync'
  * event) run after the connection is accepted — rooms joined — so a REST fetch then misses nothing.
+ * 'stale': the socket is up but nothing has arrived for `staleAfterPeriods` countdown periods (the server
+ * says its period in the `hello` answer) — e.g. Redis, the message queue between processes, is down; the
+ * first event afterwards returns to 'connected' and resyncs over REST.
  * `installRealtime(bus)` adapts all this to the PDA page's bus contract (see js/realtime.js).
  */
 import { io } from '../vendor/socket.io.esm.min.js';
@@ -41,12 +44,30 @@ export function connectLive({
   transports = ['websocket'],
   onResync = null,
   offlineAfterMs = 15000,
+  staleAfterPeriods = 3,
   ioFactory = io,
 } = {}) {
   const handlers = new Map();
   let state = 'connecting';
   let offsetMs = 0;
   let offlineTimer = null;
+  let staleTimer = null;
+  let staleAfterMs = 0; // unknown until the server's hello says its heartbeat period
+
+  function expectHeartbeat() {
+    clearTimeout(staleTimer);
+    if (staleAfterMs > 0 && state === 'connected') {
+      staleTimer = setTimeout(() => state === 'connected' && setState('stale'), staleAfterMs);
+    }
+  }
+
+  function heardFromServer() {
+    if (state === 'stale') {
+      setState('connected');
+      resync();
+    }
+    expectHeartbeat();
+  }
 
   function emitLocal(event, payload) {
     for (const fn of [...(handlers.get(event) ?? [])]) {
@@ -61,6 +82,7 @@ export function connectLive({
   function setState(next) {
     if (next === state) return;
     state = next;
+    if (next !== 'connected') clearTimeout(staleTimer);
     if (next !== 'reconnecting') clearTimeout(offlineTimer);
     if (next === 'reconnecting') {
       clearTimeout(offlineTimer);
@@ -82,6 +104,9 @@ export function connectLive({
       if (err || !info) return;
       const off = clockOffset(info.server_time, sent, Date.now());
       if (off !== null) offsetMs = off;
+      const period = Number(info.heartbeat_seconds);
+      staleAfterMs = period > 0 ? Math.max(period * staleAfterPeriods * 1000, 10000) : 0;
+      expectHeartbeat();
       emitLocal('hello', info);
     });
   }
@@ -117,7 +142,12 @@ export function connectLive({
     setState('refused');
     emitLocal('refused', data);
   });
-  for (const name of SERVER_EVENTS) socket.on(name, (payload) => emitLocal(name, payload));
+  for (const name of SERVER_EVENTS) {
+    socket.on(name, (payload) => {
+      heardFromServer();
+      emitLocal(name, payload);
+    });
+  }
 
   const onOffline = () => state !== 'closed' && state !== 'refused' && !socket.connected && setState('offline');
   window.addEventListener('offline', onOffline);
@@ -134,6 +164,7 @@ export function connectLive({
     close() {
       window.removeEventListener('offline', onOffline);
       clearTimeout(offlineTimer);
+      clearTimeout(staleTimer);
       socket.disconnect();
       setState('closed');
     },
@@ -173,7 +204,7 @@ export function installRealtime(bus, options = {}) {
     if (!token) return;
     live = connectLive({ ...options, token, station, locale, onResync: () => bus.emit('realtime:connected', {}) });
     live.on('status', (s) => {
-      if (s === 'reconnecting' || s === 'offline') bus.emit('realtime:disconnected', { state: s });
+      if (s === 'reconnecting' || s === 'offline' || s === 'stale') bus.emit('realtime:disconnected', { state: s });
     });
     live.on('refused', (err) => {
       if (err.code === 'UNAUTHORIZED' || err.code === 'TOKEN_INVALID') bus.emit('auth:expired', err);

@@ -1,10 +1,12 @@
-/** session.js — what the PDA remembers in localStorage: the login, the device id, the chosen and the
- * last station, and the last pack answer per station (shown again after an offline reload). */
+/** session.js — what the PDA remembers in localStorage: its registration (device token), the login, the
+ * device id, the chosen and the last station, and the last pack answer per station (shown again after an
+ * offline reload). */
 import { newId } from './util.js';
 
 const KEYS = {
   session: 'packline.pda.session',
   device: 'packline.pda.device',
+  enrolment: 'packline.pda.enrolment',
   station: 'packline.pda.station',
   lastStation: 'packline.pda.lastStation',
   stations: 'packline.pda.stations',
@@ -24,7 +26,16 @@ function write(key, value) {
   else localStorage.setItem(key, JSON.stringify(value));
 }
 
+/** {token, device_id, warehouse} once this PDA is registered to a warehouse; null before. */
+export const enrolment = () => (read(KEYS.enrolment)?.token ? read(KEYS.enrolment) : null);
+export const saveEnrolment = (e) => write(KEYS.enrolment, e);
+export const clearEnrolment = () => write(KEYS.enrolment, null);
+export const deviceToken = () => enrolment()?.token ?? null;
+
+/** The registered name of this PDA, or (before registration) a random local one it is registered under. */
 export function deviceId() {
+  const registered = enrolment()?.device_id;
+  if (registered) return registered;
   let id = localStorage.getItem(KEYS.device);
   if (!id) {
     id = `PDA-${newId().slice(0, 8).toUpperCase()}`;

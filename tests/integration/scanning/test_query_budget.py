@@ -13,7 +13,7 @@ from server.orders.ingest import IngestLine
 from simulators.catalog import PRODUCTS
 from tests.integration.scanning.conftest import TSHIRT, Desk, printed_order
 
-ITEM_SCAN_BUDGET = 12
+ITEM_SCAN_BUDGET = 6  # tests/integration/scanning/test_round_trips.py names them
 
 
 @contextmanager

@@ -1,8 +1,8 @@
 """packline schema
 
-Revision ID: 56a8988f5722
+Revision ID: cc0fda2cc3f7
 Revises: (none)
-Create Date: 2026-11-25 02:58:43.344035
+Create Date: 2026-11-25 04:51:23.491361
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 import server.db
 
-revision: str = "56a8988f5722"
+revision: str = "cc0fda2cc3f7"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -134,6 +134,17 @@ def upgrade() -> None:
         sa.Column("day", sa.String(length=8), nullable=False),
         sa.Column("last_value", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("day", name=op.f("pk_order_number_sequences")),
+    )
+    op.create_table(
+        "parked_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("func", sa.String(length=200), nullable=False),
+        sa.Column("args", sa.JSON(), nullable=False),
+        sa.Column("queue", sa.String(length=32), nullable=False),
+        sa.Column("job_id", sa.String(length=200), nullable=True),
+        sa.Column("request_id", sa.String(length=64), nullable=True),
+        sa.Column("parked_at", server.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_parked_jobs")),
     )
     op.create_table(
         "products",
@@ -928,6 +939,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("scan_events", schema=None) as batch_op:
         batch_op.create_index("ix_scan_events_actor_created_at", ["actor", "created_at"], unique=False)
+        batch_op.create_index("ix_scan_events_code_created_at", ["code", "created_at"], unique=False)
         batch_op.create_index("ix_scan_events_order_id_id", ["order_id", "id"], unique=False)
         batch_op.create_index("ix_scan_events_pack_id_id", ["pack_id", "id"], unique=False)
 
@@ -1120,6 +1132,7 @@ def downgrade() -> None:
     with op.batch_alter_table("scan_events", schema=None) as batch_op:
         batch_op.drop_index("ix_scan_events_pack_id_id")
         batch_op.drop_index("ix_scan_events_order_id_id")
+        batch_op.drop_index("ix_scan_events_code_created_at")
         batch_op.drop_index("ix_scan_events_actor_created_at")
 
     op.drop_table("scan_events")
@@ -1235,6 +1248,7 @@ def downgrade() -> None:
     op.drop_table("warehouses")
     op.drop_table("sync_cursors")
     op.drop_table("products")
+    op.drop_table("parked_jobs")
     op.drop_table("order_number_sequences")
     with op.batch_alter_table("metric_rollup_runs", schema=None) as batch_op:
         batch_op.drop_index("ix_metric_rollup_runs_computed_at")

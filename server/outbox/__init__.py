@@ -1,0 +1,1 @@
+"""Jobs parked in the database while the job queue (Redis) is unreachable, handed to it when it returns."""
