@@ -18,6 +18,7 @@ import cProfile
 import os
 import pstats
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -25,6 +26,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -134,24 +136,35 @@ def run_scans(
         with lock:
             latencies.extend(own)
 
+    elapsed = run_clients(pda, clients)
+    return {
+        **latency_summary(latencies, elapsed),
+        "flows": flows[0],
+        "errors": len(errors),
+        "error_sample": errors[:3],
+        "mean": statistics.fmean(latencies) * 1000,
+        "ran_out_of_orders": not queue,
+    }
+
+
+def run_clients(client: Callable[[int], None], clients: int) -> float:
+    """Runs `client(i)` on `clients` threads at once; returns the seconds until the last one ended."""
     started = time.perf_counter()
-    threads = [threading.Thread(target=pda, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - started
+    return time.perf_counter() - started
+
+
+def latency_summary(latencies: list[float], elapsed: float) -> dict[str, float]:
     return {
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
-        "flows": flows[0],
-        "errors": len(errors),
-        "error_sample": errors[:3],
         "p50": percentile(latencies, 50) * 1000,
         "p95": percentile(latencies, 95) * 1000,
         "p99": percentile(latencies, 99) * 1000,
-        "mean": statistics.fmean(latencies) * 1000,
-        "ran_out_of_orders": not queue,
     }
 
 
@@ -180,20 +193,7 @@ def run_yardstick(base: str, ids: list[int], clients: int, seconds: float) -> di
         with lock:
             latencies.extend(own)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50": percentile(latencies, 50) * 1000,
-        "p95": percentile(latencies, 95) * 1000,
-        "p99": percentile(latencies, 99) * 1000,
-    }
+    return latency_summary(latencies, run_clients(client, clients))
 
 
 def profile(url: str, scans: int) -> None:
@@ -246,6 +246,7 @@ def main() -> int:
     # SIGTERM (a `timeout` wrapper) unwinds through the finally blocks: servers stopped, database dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     url = create_pg_database("packline_scanload")
+    tmp: Path | None = None
     try:
         if args.profile:
             profile(url, args.profile)
@@ -292,6 +293,8 @@ def main() -> int:
         return 0
     finally:
         drop_pg_database(url)
+        if tmp is not None:  # gunicorn's logs and Prometheus files
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def measure(
